@@ -1,0 +1,200 @@
+#!/usr/bin/env node
+/**
+ * normkit CLI: a thin layer over src/. Each command parses its options, calls the
+ * library and prints a table, or exactly one JSON document with --json.
+ * Exit codes: 0 ok, 1 internal error, 2 usage, 3 bad input, 4 not found, 5 network.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { renderConcept, renderImport, renderList, renderStats } from './src/cli/vocab.js';
+import { resolveDataDir, storePath } from './src/config.js';
+import { runDemo } from './src/demo.js';
+import { ExitCode, NormkitError } from './src/errors.js';
+import { terminalProgress } from './src/progress.js';
+import { VocabStore } from './src/store/store.js';
+import { fetchVocabulary, renderFetch } from './src/vocab/fetch.js';
+import { importVocabulary } from './src/vocab/import.js';
+import { FORMATS } from './src/vocab/importers/index.js';
+
+const VERSION = '0.1.0';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+
+function langList(value: string): string[] {
+  const langs = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (langs.length === 0 || langs.some((l) => !/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(l))) {
+    throw new InvalidArgumentError('expected language codes separated by commas, e.g. en,fr');
+  }
+  return langs;
+}
+
+interface GlobalOptions {
+  dataDir?: string;
+}
+
+function openStore(cmd: Command): VocabStore {
+  const { dataDir } = cmd.optsWithGlobals<GlobalOptions>();
+  return VocabStore.open(storePath(resolveDataDir(dataDir)));
+}
+
+function print(json: boolean | undefined, value: unknown, human: () => string): void {
+  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
+}
+
+function withStore<T>(cmd: Command, fn: (store: VocabStore) => Promise<T> | T): Promise<T> {
+  const store = openStore(cmd);
+  return Promise.resolve()
+    .then(() => fn(store))
+    .finally(() => store.close());
+}
+
+const program = new Command('normkit')
+  .description('Normalize job titles and medical terms to the concepts of a vocabulary')
+  .version(VERSION)
+  .option('--data-dir <dir>', 'where the store and downloads live (default: $NORMKIT_HOME or ~/.normkit)')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+const vocab = program.command('vocab').description('import, fetch and inspect vocabularies').exitOverride();
+
+vocab
+  .command('import')
+  .description('import vocabulary files into the store (replaces a vocabulary of the same name atomically)')
+  .argument('<paths...>', 'files or directories to read')
+  .addOption(new Option('-f, --format <format>', 'input format (detected when omitted)').choices(FORMATS.map((f) => f.name)))
+  .option('-n, --name <name>', 'vocabulary name in the store (default: per format, e.g. "mesh")')
+  .option('--release <version>', 'release version to record (default: read from the files when they tell it)')
+  .option('--lang <codes>', 'languages to keep, comma-separated; the first is the primary language', langList)
+  .option('--skip-invalid', 'skip bad rows and report their counts instead of failing')
+  .option('--max-line-bytes <n>', 'longest line or record accepted', positiveInt, 1 << 20)
+  .option('--json', 'print the import report as JSON')
+  .addHelpText('after', `\nFormats:\n${FORMATS.map((f) => `  ${f.name.padEnd(8)} ${f.description}`).join('\n')}`)
+  .action(async (paths: string[], opts, cmd: Command) => {
+    await withStore(cmd, async (store) => {
+      const result = await importVocabulary(store, paths, {
+        ...(opts.format ? { format: opts.format as string } : {}),
+        ...(opts.name ? { name: opts.name as string } : {}),
+        ...(opts.release ? { version: opts.release as string } : {}),
+        ...(opts.lang ? { langs: opts.lang as string[] } : {}),
+        skipInvalid: Boolean(opts.skipInvalid),
+        maxLineBytes: opts.maxLineBytes as number,
+        progress: opts.json ? undefined : terminalProgress(),
+      });
+      print(opts.json, { vocabulary: { ...result.vocabulary, report: undefined }, report: result.report, seconds: result.seconds }, () => renderImport(result));
+    });
+  });
+
+vocab
+  .command('fetch')
+  .description('download the official release of a vocabulary, verify it, and import it')
+  .argument('<name>', 'vocabulary to fetch (see --list)')
+  .option('--manifest <file>', 'a manifest JSON to use instead of the built-in one')
+  .option('--download-only', 'download and verify, but do not import')
+  .option('--skip-invalid', 'skip bad rows at import and report their counts')
+  .option('--json', 'print the result as JSON')
+  .action(async (name: string, opts, cmd: Command) => {
+    const { dataDir } = cmd.optsWithGlobals<GlobalOptions>();
+    await withStore(cmd, async (store) => {
+      const result = await fetchVocabulary(name, {
+        dataDir: resolveDataDir(dataDir),
+        store,
+        ...(opts.manifest ? { manifestPath: opts.manifest as string } : {}),
+        importAfter: !opts.downloadOnly,
+        skipInvalid: Boolean(opts.skipInvalid),
+        progress: opts.json ? undefined : terminalProgress(),
+      });
+      print(opts.json, result, () => renderFetch(result));
+    });
+  });
+
+vocab
+  .command('list')
+  .description('list imported vocabularies')
+  .option('--json', 'print as JSON')
+  .action(async (opts, cmd: Command) => {
+    await withStore(cmd, (store) => {
+      const list = store.listVocabularies();
+      print(opts.json, list.map((v) => ({ ...v, report: undefined })), () => renderList(list));
+    });
+  });
+
+vocab
+  .command('stats')
+  .description('counts of concepts, terms (by kind, language, source field), codes, links and types')
+  .argument('<name>', 'vocabulary name')
+  .option('--json', 'print as JSON')
+  .action(async (name: string, opts, cmd: Command) => {
+    await withStore(cmd, (store) => {
+      const stats = store.stats(name);
+      print(opts.json, stats, () => renderStats(stats));
+    });
+  });
+
+vocab
+  .command('show')
+  .description('show one concept: terms, parents, children, cross-references')
+  .argument('<name>', 'vocabulary name')
+  .argument('<id>', 'concept id')
+  .option('--json', 'print as JSON')
+  .action(async (name: string, id: string, opts, cmd: Command) => {
+    await withStore(cmd, (store) => {
+      const concept = store.concept(name, id);
+      print(opts.json, concept, () => renderConcept(concept));
+    });
+  });
+
+vocab
+  .command('remove')
+  .description('remove a vocabulary and everything in it')
+  .argument('<name>', 'vocabulary name')
+  .option('--json', 'print as JSON')
+  .action(async (name: string, opts, cmd: Command) => {
+    await withStore(cmd, (store) => {
+      store.vocabulary(name); // not found → exit 4
+      store.removeVocabulary(name);
+      print(opts.json, { removed: name }, () => `removed ${name}`);
+    });
+  });
+
+program
+  .command('demo')
+  .description('import the built-in demo vocabularies and normalize a few raw job titles and medical terms')
+  .option('--json', 'print the results as JSON')
+  .action(async (opts, cmd: Command) => {
+    await withStore(cmd, async (store) => {
+      const result = await runDemo(store);
+      print(opts.json, result.rows, () => result.render());
+    });
+  });
+
+for (const c of [...program.commands, ...vocab.commands]) c.exitOverride();
+
+// `normkit … | head` closes stdout early: that is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(ExitCode.ok);
+  throw err;
+});
+
+async function main(): Promise<number> {
+  try {
+    await program.parseAsync(process.argv);
+    return ExitCode.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return ExitCode.ok;
+      if (err.code === 'commander.help' && err.exitCode === 0) return ExitCode.ok;
+      return ExitCode.usage; // commander already printed the message (or the help, for a missing subcommand)
+    }
+    if (err instanceof NormkitError) {
+      process.stderr.write(`normkit: ${err.message}\n`);
+      return err.exitCode;
+    }
+    process.stderr.write(`normkit: internal error: ${(err as Error).stack ?? String(err)}\n`);
+    return ExitCode.internal;
+  }
+}
+
+process.exitCode = await main();

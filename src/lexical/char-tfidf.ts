@@ -1,0 +1,170 @@
+/**
+ * Character n-gram TF-IDF over every term of a vocabulary, searched exactly through an
+ * inverted index. This is the first lexical candidate generator: it needs no model and
+ * is robust to typos, inflection and word order.
+ *
+ * Features follow scikit-learn's `analyzer="char_wb"`: each word is padded with a space
+ * on both sides and cut into n-grams; a word shorter than n is one gram. Weights are
+ * tf × smooth idf, idf = ln((1 + N) / (1 + df)) + 1, with optional sublinear tf
+ * (1 + ln tf), and every vector is L2-normalised, so scores are cosines in [0, 1].
+ */
+
+export interface CharTfidfOptions {
+  /** n-gram length. 3 is the usual trade-off: 2 matches too loosely, 4–5 miss short words. Default 3. */
+  n?: number;
+  /** Use 1 + ln(tf) instead of raw counts, damping repeated grams. Default false. */
+  sublinearTf?: boolean;
+}
+
+export interface IndexedTerm {
+  conceptId: string;
+  text: string;
+  /** The already-normalised text that is featurised (e.g. `foldText(text)`). */
+  norm: string;
+  lang: string;
+}
+
+export interface ConceptMatch {
+  conceptId: string;
+  /** Cosine similarity of the query and the concept's best-matching term. */
+  score: number;
+  /** That term. */
+  term: IndexedTerm;
+}
+
+/** Character n-grams of `text` with their counts, scikit-learn `char_wb` style. */
+export function charWbNgrams(text: string, n: number): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const word of text.split(/\s+/)) {
+    if (!word) continue;
+    const w = ` ${word} `;
+    if (w.length <= n) {
+      counts.set(w, (counts.get(w) ?? 0) + 1);
+      continue;
+    }
+    for (let i = 0; i + n <= w.length; i++) {
+      const g = w.slice(i, i + n);
+      counts.set(g, (counts.get(g) ?? 0) + 1);
+    }
+  }
+  return counts;
+}
+
+export class CharTfidfIndex {
+  readonly n: number;
+  readonly sublinearTf: boolean;
+  readonly terms: IndexedTerm[];
+  private readonly idf: Float64Array;
+  private readonly gramIds: Map<string, number>;
+  /** Postings per gram: term indexes and their weights in that term's unit vector. */
+  private readonly postingDocs: Int32Array[];
+  private readonly postingWeights: Float32Array[];
+  private readonly scores: Float32Array;
+
+  private constructor(
+    terms: IndexedTerm[],
+    options: Required<CharTfidfOptions>,
+    gramIds: Map<string, number>,
+    idf: Float64Array,
+    postingDocs: Int32Array[],
+    postingWeights: Float32Array[],
+  ) {
+    this.terms = terms;
+    this.n = options.n;
+    this.sublinearTf = options.sublinearTf;
+    this.gramIds = gramIds;
+    this.idf = idf;
+    this.postingDocs = postingDocs;
+    this.postingWeights = postingWeights;
+    this.scores = new Float32Array(terms.length);
+  }
+
+  static build(source: Iterable<IndexedTerm>, options: CharTfidfOptions = {}): CharTfidfIndex {
+    const opts = { n: options.n ?? 3, sublinearTf: options.sublinearTf ?? false };
+    const terms: IndexedTerm[] = [];
+    const docGrams: Array<Map<number, number>> = [];
+    const gramIds = new Map<string, number>();
+    const df: number[] = [];
+    for (const t of source) {
+      const grams = new Map<number, number>();
+      for (const [g, c] of charWbNgrams(t.norm, opts.n)) {
+        let id = gramIds.get(g);
+        if (id === undefined) {
+          id = gramIds.size;
+          gramIds.set(g, id);
+          df.push(0);
+        }
+        grams.set(id, c);
+        df[id]!++;
+      }
+      terms.push(t);
+      docGrams.push(grams);
+    }
+    const N = terms.length;
+    const idf = new Float64Array(df.length);
+    for (let g = 0; g < df.length; g++) idf[g] = Math.log((1 + N) / (1 + df[g]!)) + 1;
+
+    const postingDocs = df.map((d) => new Int32Array(d));
+    const postingWeights = df.map((d) => new Float32Array(d));
+    const fill = new Int32Array(df.length);
+    docGrams.forEach((grams, doc) => {
+      let norm = 0;
+      const weights: Array<[number, number]> = [];
+      for (const [g, c] of grams) {
+        const w = (opts.sublinearTf ? 1 + Math.log(c) : c) * idf[g]!;
+        weights.push([g, w]);
+        norm += w * w;
+      }
+      norm = Math.sqrt(norm) || 1;
+      for (const [g, w] of weights) {
+        const at = fill[g]!++;
+        postingDocs[g]![at] = doc;
+        postingWeights[g]![at] = w / norm;
+      }
+    });
+    return new CharTfidfIndex(terms, opts, gramIds, idf, postingDocs, postingWeights);
+  }
+
+  get size(): number {
+    return this.terms.length;
+  }
+
+  /** The k concepts whose best term is most similar to `norm` (an already-normalised query). */
+  search(norm: string, k = 10): ConceptMatch[] {
+    const query: Array<[number, number]> = [];
+    let qn = 0;
+    for (const [g, c] of charWbNgrams(norm, this.n)) {
+      const id = this.gramIds.get(g);
+      if (id === undefined) continue; // grams no term has are dropped, as scikit-learn's transform does
+      const w = (this.sublinearTf ? 1 + Math.log(c) : c) * this.idf[id]!;
+      query.push([id, w]);
+      qn += w * w;
+    }
+    if (query.length === 0) return [];
+    qn = Math.sqrt(qn);
+    const scores = this.scores;
+    const touched: number[] = [];
+    for (const [g, w] of query) {
+      const docs = this.postingDocs[g]!;
+      const weights = this.postingWeights[g]!;
+      const qw = w / qn;
+      for (let i = 0; i < docs.length; i++) {
+        const d = docs[i]!;
+        if (scores[d] === 0) touched.push(d);
+        scores[d]! += qw * weights[i]!;
+      }
+    }
+    const best = new Map<string, { doc: number; score: number }>();
+    for (const d of touched) {
+      const s = scores[d]!;
+      scores[d] = 0;
+      const cid = this.terms[d]!.conceptId;
+      const prev = best.get(cid);
+      if (!prev || s > prev.score || (s === prev.score && d < prev.doc)) best.set(cid, { doc: d, score: s });
+    }
+    return [...best.entries()]
+      .sort((a, b) => b[1].score - a[1].score || a[1].doc - b[1].doc)
+      .slice(0, k)
+      .map(([conceptId, { doc, score }]) => ({ conceptId, score, term: this.terms[doc]! }));
+  }
+}

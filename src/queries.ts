@@ -1,0 +1,62 @@
+/**
+ * Query JSONL, the input of evaluation: one query per line,
+ *   {"qid": "q1", "text": "heart attack", "gold": ["I21.9"], "lang": "en", "context": "…"}
+ * `gold` lists every correct concept id (any of them counts as a hit).
+ */
+import { z } from 'zod';
+import { InputError, type InputProblem } from './errors.js';
+import { DEFAULT_MAX_LINE_BYTES, readLines } from './io/lines.js';
+import { describeIssue } from './vocab/importers/jsonl.js';
+import { LANG_RE } from './vocab/importers/read.js';
+
+export const querySchema = z.strictObject({
+  qid: z.union([z.string().trim().min(1, 'must not be empty'), z.number().int()]).transform(String),
+  text: z.string().trim().min(1, 'must not be empty'),
+  gold: z.array(z.string().trim().min(1, 'must not be empty')),
+  lang: z.string().regex(LANG_RE, 'must be a language code such as "en"').optional(),
+  context: z.string().optional(),
+});
+
+export type Query = z.infer<typeof querySchema>;
+
+export interface ReadQueriesOptions {
+  skipInvalid?: boolean;
+  maxLineBytes?: number;
+}
+
+/** Reads and validates a query file; every problem names the file, line and field. */
+export async function readQueries(file: string, options: ReadQueriesOptions = {}): Promise<{ queries: Query[]; problems: InputProblem[] }> {
+  const queries: Query[] = [];
+  const problems: InputProblem[] = [];
+  const seen = new Map<string, number>();
+  for await (const r of readLines(file, { maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES })) {
+    const at = { file, line: r.lineNo };
+    if ('error' in r) {
+      problems.push({ ...at, reason: r.error, message: r.message });
+      continue;
+    }
+    if (!r.text.trim()) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(r.text);
+    } catch (err) {
+      problems.push({ ...at, reason: 'malformed-json', message: `not valid JSON: ${(err as Error).message}` });
+      continue;
+    }
+    const parsed = querySchema.safeParse(value);
+    if (!parsed.success) {
+      const { reason, field, message } = describeIssue(parsed.error);
+      problems.push({ ...at, field, reason, message });
+      continue;
+    }
+    const first = seen.get(parsed.data.qid);
+    if (first !== undefined) {
+      problems.push({ ...at, field: 'qid', reason: 'duplicate-id', message: `duplicate qid "${parsed.data.qid}" (first at line ${first})` });
+      continue;
+    }
+    seen.set(parsed.data.qid, r.lineNo);
+    queries.push(parsed.data);
+  }
+  if (problems.length > 0 && !options.skipInvalid) throw new InputError(problems.slice(0, 20), problems.length, 'Fix the query file, or skip bad lines with --skip-invalid.');
+  return { queries, problems };
+}

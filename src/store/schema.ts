@@ -1,0 +1,62 @@
+/**
+ * The store's SQL schema. `SCHEMA_VERSION` is kept in `PRAGMA user_version`;
+ * each entry of MIGRATIONS upgrades the database by one version.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // v1
+  `
+  CREATE TABLE vocabularies (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,
+    version     TEXT,
+    format      TEXT NOT NULL,
+    source      TEXT NOT NULL,
+    checksum    TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    report      TEXT NOT NULL
+  );
+  CREATE TABLE concepts (
+    id          INTEGER PRIMARY KEY,
+    vocab       INTEGER NOT NULL REFERENCES vocabularies(id) ON DELETE CASCADE,
+    cid         TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    lang        TEXT NOT NULL,
+    description TEXT,
+    obsolete    INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (vocab, cid)
+  );
+  CREATE TABLE terms (
+    id      INTEGER PRIMARY KEY,
+    vocab   INTEGER NOT NULL,
+    concept INTEGER NOT NULL REFERENCES concepts(id) ON DELETE CASCADE,
+    text    TEXT NOT NULL,
+    norm    TEXT NOT NULL,
+    lang    TEXT NOT NULL,
+    kind    TEXT NOT NULL CHECK (kind IN ('preferred', 'alt', 'hidden', 'code')),
+    scope   TEXT CHECK (scope IS NULL OR scope IN ('exact', 'related', 'broad', 'narrow')),
+    origin  TEXT
+  );
+  CREATE INDEX terms_by_concept ON terms (concept);
+  CREATE INDEX terms_by_norm ON terms (vocab, norm);
+  CREATE TABLE edges (
+    child  INTEGER NOT NULL REFERENCES concepts(id) ON DELETE CASCADE,
+    parent INTEGER NOT NULL REFERENCES concepts(id) ON DELETE CASCADE,
+    PRIMARY KEY (child, parent)
+  ) WITHOUT ROWID;
+  CREATE INDEX edges_by_parent ON edges (parent, child);
+  CREATE TABLE concept_types (
+    concept INTEGER NOT NULL REFERENCES concepts(id) ON DELETE CASCADE,
+    type    TEXT NOT NULL,
+    PRIMARY KEY (concept, type)
+  ) WITHOUT ROWID;
+  CREATE INDEX concept_types_by_type ON concept_types (type, concept);
+  CREATE TABLE xrefs (
+    concept INTEGER NOT NULL REFERENCES concepts(id) ON DELETE CASCADE,
+    target  TEXT NOT NULL,
+    PRIMARY KEY (concept, target)
+  ) WITHOUT ROWID;
+  CREATE INDEX xrefs_by_target ON xrefs (target);
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

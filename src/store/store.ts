@@ -1,0 +1,416 @@
+/**
+ * VocabStore: vocabularies, concepts, terms, hierarchy and cross-references in one
+ * SQLite file (better-sqlite3, WAL mode).
+ *
+ * Every write of a vocabulary is one transaction: a re-import replaces the old version
+ * atomically, and a crash or error mid-write leaves the previous version as it was.
+ * Readers (other processes included) keep seeing the old version until the commit.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { NormkitError, NotFoundError } from '../errors.js';
+import type { ImportReport, ParsedVocabulary, SynonymScope, TermKind } from '../vocab/model.js';
+import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
+
+export interface VocabularyMeta {
+  name: string;
+  version?: string;
+  /** The files or URL it came from. */
+  source: string;
+  format: string;
+  /** sha256 over the source files. */
+  checksum: string;
+}
+
+export interface VocabularyInfo extends VocabularyMeta {
+  importedAt: string;
+  concepts: number;
+  terms: number;
+  codes: number;
+  report: ImportReport;
+}
+
+export interface TermView {
+  text: string;
+  lang: string;
+  kind: TermKind;
+  scope?: SynonymScope;
+  origin?: string;
+}
+
+export interface ConceptRef {
+  id: string;
+  name: string;
+}
+
+export interface ConceptView {
+  vocabulary: string;
+  id: string;
+  name: string;
+  lang: string;
+  description?: string;
+  obsolete: boolean;
+  types: string[];
+  terms: TermView[];
+  parents: ConceptRef[];
+  children: ConceptRef[];
+  xrefs: string[];
+}
+
+/** A term row as index builders read it. `conceptId` is the vocabulary's own id. */
+export interface TermRow {
+  termId: number;
+  conceptId: string;
+  text: string;
+  norm: string;
+  lang: string;
+  kind: TermKind;
+}
+
+export interface CountWithConcepts {
+  terms: number;
+  concepts: number;
+}
+
+export interface VocabularyStats {
+  name: string;
+  version?: string;
+  format: string;
+  importedAt: string;
+  checksum: string;
+  concepts: number;
+  obsolete: number;
+  /** Name terms: preferred + alt + hidden. */
+  terms: number;
+  codes: number;
+  byKind: Record<string, number>;
+  /** Name terms per language, and how many concepts have at least one. */
+  byLang: Record<string, CountWithConcepts>;
+  /** Terms per source field, and how many concepts have at least one. */
+  byOrigin: Record<string, CountWithConcepts>;
+  byScope: Record<string, number>;
+  types: Record<string, number>;
+  edges: number;
+  roots: number;
+  xrefs: number;
+  xrefPrefixes: Record<string, number>;
+  /** Rows read per source file at import time. */
+  files: ImportReport['files'];
+  skipped: ImportReport['skipped'];
+  duplicatesMerged: number;
+}
+
+export interface ReplaceOptions {
+  /** Called inside the write transaction every `progressEvery` concepts, and once at the end. */
+  onProgress?: (written: number, total: number) => void;
+  progressEvery?: number;
+}
+
+interface VocabRow {
+  id: number;
+  name: string;
+  version: string | null;
+  format: string;
+  source: string;
+  checksum: string;
+  imported_at: string;
+  report: string;
+}
+
+export class VocabStore {
+  readonly path: string;
+  private readonly db: Database.Database;
+  private readonly stmts: ReturnType<VocabStore['prepare']>;
+
+  private constructor(path: string, db: Database.Database) {
+    this.path = path;
+    this.db = db;
+    this.stmts = this.prepare();
+  }
+
+  /** Opens (creating if needed) the store at `path`, upgrading its schema. */
+  static open(path: string, options: { readonly?: boolean } = {}): VocabStore {
+    if (!options.readonly) mkdirSync(dirname(path), { recursive: true });
+    let db: Database.Database;
+    try {
+      db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    } catch (err) {
+      throw new NormkitError(`cannot open store ${path}: ${(err as Error).message}`);
+    }
+    db.pragma('busy_timeout = 10000');
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+    }
+    db.pragma('foreign_keys = ON');
+    db.pragma('cache_size = -65536');
+    migrate(db, path);
+    return new VocabStore(path, db);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  listVocabularies(): VocabularyInfo[] {
+    return (this.stmts.listVocabs.all() as VocabRow[]).map((r) => this.info(r));
+  }
+
+  hasVocabulary(name: string): boolean {
+    return this.stmts.vocabByName.get(name) !== undefined;
+  }
+
+  vocabulary(name: string): VocabularyInfo {
+    return this.info(this.vocabRow(name));
+  }
+
+  /**
+   * Writes `parsed` as vocabulary `meta.name`, replacing any previous version, in one
+   * transaction. Throws (and changes nothing) if anything fails.
+   */
+  replaceVocabulary(meta: VocabularyMeta, parsed: ParsedVocabulary, options: ReplaceOptions = {}): VocabularyInfo {
+    const s = this.stmts;
+    const every = options.progressEvery ?? 2000;
+    const total = parsed.concepts.length;
+    const write = this.db.transaction(() => {
+      s.deleteVocab.run(meta.name);
+      const vocabId = Number(
+        s.insertVocab.run(
+          meta.name,
+          meta.version ?? null,
+          meta.format,
+          meta.source,
+          meta.checksum,
+          new Date().toISOString(),
+          JSON.stringify(parsed.report),
+        ).lastInsertRowid,
+      );
+      const rowids = new Map<string, number>();
+      let written = 0;
+      for (const c of parsed.concepts) {
+        const rowid = Number(
+          s.insertConcept.run(vocabId, c.id, c.name, c.lang, c.description ?? null, c.obsolete ? 1 : 0).lastInsertRowid,
+        );
+        rowids.set(c.id, rowid);
+        for (const t of c.terms) {
+          s.insertTerm.run(vocabId, rowid, t.text, t.norm, t.lang, t.kind, t.scope ?? null, t.origin ?? null);
+        }
+        for (const type of c.types) s.insertType.run(rowid, type);
+        for (const x of c.xrefs) s.insertXref.run(rowid, x);
+        written++;
+        if (options.onProgress && written % every === 0) options.onProgress(written, total);
+      }
+      for (const c of parsed.concepts) {
+        const child = rowids.get(c.id)!;
+        for (const p of c.parents) s.insertEdge.run(child, rowids.get(p)!);
+      }
+      options.onProgress?.(written, total);
+      return vocabId;
+    });
+    write.immediate();
+    this.db.pragma('wal_checkpoint(PASSIVE)');
+    return this.vocabulary(meta.name);
+  }
+
+  /** Removes a vocabulary and everything in it. Returns false if there was none. */
+  removeVocabulary(name: string): boolean {
+    const res = this.db.transaction(() => this.stmts.deleteVocab.run(name)).immediate();
+    this.db.pragma('wal_checkpoint(PASSIVE)');
+    return res.changes > 0;
+  }
+
+  concept(vocabulary: string, id: string): ConceptView {
+    const v = this.vocabRow(vocabulary);
+    const row = this.stmts.conceptByCid.get(v.id, id) as
+      | { id: number; cid: string; name: string; lang: string; description: string | null; obsolete: number }
+      | undefined;
+    if (!row) throw new NotFoundError(`vocabulary "${vocabulary}" has no concept "${id}"`);
+    const terms = (
+      this.stmts.termsOfConcept.all(row.id) as Array<{
+        text: string;
+        lang: string;
+        kind: TermKind;
+        scope: SynonymScope | null;
+        origin: string | null;
+      }>
+    ).map((t) => ({
+      text: t.text,
+      lang: t.lang,
+      kind: t.kind,
+      ...(t.scope ? { scope: t.scope } : {}),
+      ...(t.origin ? { origin: t.origin } : {}),
+    }));
+    return {
+      vocabulary,
+      id: row.cid,
+      name: row.name,
+      lang: row.lang,
+      ...(row.description ? { description: row.description } : {}),
+      obsolete: row.obsolete === 1,
+      types: (this.stmts.typesOfConcept.all(row.id) as Array<{ type: string }>).map((r) => r.type),
+      terms,
+      parents: this.stmts.parentsOf.all(row.id) as ConceptRef[],
+      children: this.stmts.childrenOf.all(row.id) as ConceptRef[],
+      xrefs: (this.stmts.xrefsOfConcept.all(row.id) as Array<{ target: string }>).map((r) => r.target),
+    };
+  }
+
+  /** Concepts with a term whose match key is exactly `norm` (see `foldText` / `foldCode`), each with its first such term. */
+  lookupNorm(vocabulary: string, norm: string): Array<ConceptRef & { text: string; kind: TermKind; lang: string }> {
+    const v = this.vocabRow(vocabulary);
+    return (this.stmts.byNorm.all(v.id, norm) as Array<ConceptRef & { text: string; kind: TermKind; lang: string; first?: number }>).map(
+      ({ first: _first, ...row }) => row,
+    );
+  }
+
+  /** All terms of a vocabulary, in id order, for building indexes. */
+  *terms(vocabulary: string, options: { includeCodes?: boolean; includeObsolete?: boolean } = {}): IterableIterator<TermRow> {
+    const v = this.vocabRow(vocabulary);
+    const stmt = this.stmts.allTerms;
+    for (const r of stmt.iterate(v.id, options.includeCodes ? 1 : 0, options.includeObsolete ? 1 : 0) as IterableIterator<TermRow>) {
+      yield r;
+    }
+  }
+
+  stats(name: string): VocabularyStats {
+    const v = this.vocabRow(name);
+    const info = this.info(v);
+    const one = (sql: string): number => (this.db.prepare(sql).pluck().get(v.id) as number | null) ?? 0;
+    const grouped = (sql: string): Record<string, number> =>
+      Object.fromEntries((this.db.prepare(sql).raw().all(v.id) as Array<[string, number]>).map(([k, n]) => [k, n]));
+    const groupedWithConcepts = (sql: string): Record<string, CountWithConcepts> =>
+      Object.fromEntries(
+        (this.db.prepare(sql).raw().all(v.id) as Array<[string, number, number]>).map(([k, terms, concepts]) => [
+          k,
+          { terms, concepts },
+        ]),
+      );
+    const byKind = grouped(`SELECT kind, count(*) FROM terms WHERE vocab = ? GROUP BY kind ORDER BY kind`);
+    return {
+      name: v.name,
+      ...(v.version ? { version: v.version } : {}),
+      format: v.format,
+      importedAt: v.imported_at,
+      checksum: v.checksum,
+      concepts: info.concepts,
+      obsolete: one(`SELECT count(*) FROM concepts WHERE vocab = ? AND obsolete = 1`),
+      terms: info.terms,
+      codes: info.codes,
+      byKind,
+      byLang: groupedWithConcepts(
+        `SELECT lang, count(*), count(DISTINCT concept) FROM terms WHERE vocab = ? AND kind != 'code' GROUP BY lang ORDER BY count(*) DESC`,
+      ),
+      byOrigin: groupedWithConcepts(
+        `SELECT coalesce(origin, '(none)'), count(*), count(DISTINCT concept) FROM terms WHERE vocab = ? GROUP BY origin ORDER BY count(*) DESC`,
+      ),
+      byScope: grouped(
+        `SELECT scope, count(*) FROM terms WHERE vocab = ? AND scope IS NOT NULL GROUP BY scope ORDER BY count(*) DESC`,
+      ),
+      types: grouped(
+        `SELECT t.type, count(*) FROM concept_types t JOIN concepts c ON c.id = t.concept WHERE c.vocab = ? GROUP BY t.type ORDER BY count(*) DESC`,
+      ),
+      edges: one(`SELECT count(*) FROM edges e JOIN concepts c ON c.id = e.child WHERE c.vocab = ?`),
+      roots: one(
+        `SELECT count(*) FROM concepts c WHERE c.vocab = ? AND NOT EXISTS (SELECT 1 FROM edges e WHERE e.child = c.id)`,
+      ),
+      xrefs: one(`SELECT count(*) FROM xrefs x JOIN concepts c ON c.id = x.concept WHERE c.vocab = ?`),
+      xrefPrefixes: grouped(
+        `SELECT CASE WHEN instr(x.target, ':') > 0 THEN substr(x.target, 1, instr(x.target, ':') - 1) ELSE '(none)' END AS p, count(*)
+         FROM xrefs x JOIN concepts c ON c.id = x.concept WHERE c.vocab = ? GROUP BY p ORDER BY count(*) DESC`,
+      ),
+      files: info.report.files,
+      skipped: info.report.skipped,
+      duplicatesMerged: info.report.duplicatesMerged,
+    };
+  }
+
+  private vocabRow(name: string): VocabRow {
+    const row = this.stmts.vocabByName.get(name) as VocabRow | undefined;
+    if (!row) {
+      const known = (this.stmts.listVocabs.all() as VocabRow[]).map((r) => r.name);
+      throw new NotFoundError(
+        `no vocabulary named "${name}" in ${this.path}` +
+          (known.length ? ` (have: ${known.join(', ')})` : ' (the store is empty; import one with `normkit vocab import`)'),
+      );
+    }
+    return row;
+  }
+
+  private info(r: VocabRow): VocabularyInfo {
+    const counts = this.stmts.counts.get(r.id, r.id) as { concepts: number; terms: number; codes: number };
+    return {
+      name: r.name,
+      ...(r.version ? { version: r.version } : {}),
+      format: r.format,
+      source: r.source,
+      checksum: r.checksum,
+      importedAt: r.imported_at,
+      concepts: counts.concepts,
+      terms: counts.terms ?? 0,
+      codes: counts.codes ?? 0,
+      report: JSON.parse(r.report) as ImportReport,
+    };
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      listVocabs: db.prepare(`SELECT * FROM vocabularies ORDER BY name`),
+      vocabByName: db.prepare(`SELECT * FROM vocabularies WHERE name = ?`),
+      counts: db.prepare(
+        `SELECT (SELECT count(*) FROM concepts WHERE vocab = ?) AS concepts,
+                sum(kind != 'code') AS terms, sum(kind = 'code') AS codes
+         FROM terms WHERE vocab = ?`,
+      ),
+      deleteVocab: db.prepare(`DELETE FROM vocabularies WHERE name = ?`),
+      insertVocab: db.prepare(
+        `INSERT INTO vocabularies (name, version, format, source, checksum, imported_at, report) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertConcept: db.prepare(
+        `INSERT INTO concepts (vocab, cid, name, lang, description, obsolete) VALUES (?, ?, ?, ?, ?, ?)`,
+      ),
+      insertTerm: db.prepare(
+        `INSERT INTO terms (vocab, concept, text, norm, lang, kind, scope, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertType: db.prepare(`INSERT INTO concept_types (concept, type) VALUES (?, ?)`),
+      insertXref: db.prepare(`INSERT INTO xrefs (concept, target) VALUES (?, ?)`),
+      insertEdge: db.prepare(`INSERT INTO edges (child, parent) VALUES (?, ?)`),
+      conceptByCid: db.prepare(`SELECT * FROM concepts WHERE vocab = ? AND cid = ?`),
+      termsOfConcept: db.prepare(`SELECT text, lang, kind, scope, origin FROM terms WHERE concept = ? ORDER BY id`),
+      typesOfConcept: db.prepare(`SELECT type FROM concept_types WHERE concept = ? ORDER BY type`),
+      xrefsOfConcept: db.prepare(`SELECT target FROM xrefs WHERE concept = ? ORDER BY target`),
+      parentsOf: db.prepare(
+        `SELECT c.cid AS id, c.name FROM edges e JOIN concepts c ON c.id = e.parent WHERE e.child = ? ORDER BY c.cid`,
+      ),
+      childrenOf: db.prepare(
+        `SELECT c.cid AS id, c.name FROM edges e JOIN concepts c ON c.id = e.child WHERE e.parent = ? ORDER BY c.cid`,
+      ),
+      byNorm: db.prepare(
+        // One row per concept: SQLite takes the bare columns from the row with min(t.id), its first matching term.
+        `SELECT c.cid AS id, c.name, t.text, t.kind, t.lang, min(t.id) AS first FROM terms t JOIN concepts c ON c.id = t.concept
+         WHERE t.vocab = ? AND t.norm = ? GROUP BY t.concept ORDER BY c.cid`,
+      ),
+      allTerms: db.prepare(
+        `SELECT t.id AS termId, c.cid AS conceptId, t.text, t.norm, t.lang, t.kind
+         FROM terms t JOIN concepts c ON c.id = t.concept
+         WHERE t.vocab = ? AND (? OR t.kind != 'code') AND (? OR c.obsolete = 0) ORDER BY t.id`,
+      ),
+    };
+  }
+}
+
+function migrate(db: Database.Database, path: string): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > SCHEMA_VERSION) {
+    throw new NormkitError(
+      `store ${path} has schema version ${version}, newer than this normkit (${SCHEMA_VERSION}); upgrade normkit or use another --data-dir`,
+    );
+  }
+  if (version === SCHEMA_VERSION) return;
+  if (db.readonly) throw new NormkitError(`store ${path} needs a schema upgrade; open it once without read-only mode`);
+  db.transaction(() => {
+    for (let v = version; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+}

@@ -1,0 +1,147 @@
+/**
+ * importVocabulary: files → format reader → VocabularyBuilder (validation) → one store transaction.
+ *
+ * Nothing is written until the whole input has been read and validated; the write itself
+ * is a single transaction, so a failed or killed import leaves the previous version intact.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { access, constants, stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { InputError, UsageError } from '../errors.js';
+import { DEFAULT_MAX_LINE_BYTES } from '../io/lines.js';
+import { readHead } from '../io/sniff.js';
+import { silentProgress, type Progress } from '../progress.js';
+import type { VocabStore, VocabularyInfo } from '../store/store.js';
+import { VocabularyBuilder } from './builder.js';
+import { detectFormat, FORMATS, formatNamed } from './importers/index.js';
+import type { ImportReport } from './model.js';
+
+export interface ImportOptions {
+  /** A `--format` name; detected from the first file when absent. */
+  format?: string;
+  /** Vocabulary name in the store; the format's default when absent. */
+  name?: string;
+  version?: string;
+  /** Languages to keep (multilingual sources); the first is the primary language. */
+  langs?: string[];
+  /** Drop and count bad rows instead of failing. */
+  skipInvalid?: boolean;
+  maxLineBytes?: number;
+  progress?: Progress;
+  /** Called inside the write transaction as concepts are written (used by crash tests). */
+  onWrite?: (written: number, total: number) => void;
+}
+
+export interface ImportResult {
+  vocabulary: VocabularyInfo;
+  report: ImportReport;
+  seconds: number;
+}
+
+const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export function checkVocabularyName(name: string): void {
+  if (!NAME_RE.test(name)) {
+    throw new UsageError(`invalid vocabulary name "${name}": use 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit`);
+  }
+}
+
+export async function importVocabulary(store: VocabStore, paths: string[], options: ImportOptions = {}): Promise<ImportResult> {
+  const started = performance.now();
+  const progress = options.progress ?? silentProgress;
+  if (paths.length === 0) throw new UsageError('no input files given');
+  for (const p of paths) {
+    try {
+      await access(p, constants.R_OK);
+    } catch {
+      throw new InputError([{ file: p, reason: 'missing-file', message: 'no such file or directory, or not readable' }]);
+    }
+  }
+
+  let format = options.format ? formatNamed(options.format) : undefined;
+  if (options.format && !format) {
+    throw new UsageError(`unknown format "${options.format}"; one of: ${FORMATS.map((f) => f.name).join(', ')}`);
+  }
+  if (!format) {
+    const probe = (await stat(paths[0]!)).isDirectory()
+      ? await (async () => {
+          for (const f of FORMATS) {
+            const files = await f.resolveFiles([paths[0]!]).catch(() => []);
+            if (files.length > 0 && f.detect(await readHead(files[0]!))) return f;
+          }
+          return undefined;
+        })()
+      : detectFormat(await readHead(paths[0]!));
+    if (!probe) {
+      throw new InputError(
+        [{ file: paths[0]!, reason: 'unknown-format', message: 'cannot tell the vocabulary format from the content' }],
+        1,
+        `Pass --format, one of: ${FORMATS.map((f) => f.name).join(', ')}`,
+      );
+    }
+    format = probe;
+  }
+
+  const files = (await format.resolveFiles(paths)).map((f) => resolve(f));
+  if (files.length === 0) {
+    throw new InputError([{ file: paths.join(', '), reason: 'missing-file', message: `no ${format.name} files found (${format.description})` }]);
+  }
+  const heads = await Promise.all(files.map((f) => readHead(f)));
+  for (const h of heads) {
+    if (h.binaryKind) {
+      throw new InputError([{ file: h.path, reason: 'wrong-file-type', message: `this is ${h.binaryKind}, not ${format.description}` }]);
+    }
+  }
+  const name = options.name ?? format.defaultName(files, heads);
+  checkVocabularyName(name);
+  const version = options.version ?? format.detectVersion?.(files, heads);
+
+  const builder = new VocabularyBuilder({
+    format: format.name,
+    skipInvalid: options.skipInvalid ?? false,
+    defaultLang: options.langs?.[0] ?? 'en',
+  });
+  const totalBytes = (await Promise.all(files.map((f) => stat(f)))).reduce((s, st) => s + st.size, 0);
+  progress.start(`reading ${name}`, totalBytes, 'B');
+  try {
+    await format.read(files, {
+      builder,
+      maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+      langs: options.langs ?? [],
+      onBytes: (d) => progress.advance(d),
+    });
+  } finally {
+    progress.stop();
+  }
+  const parsed = builder.finish();
+  const checksum = await checksumFiles(files);
+
+  progress.start(`writing ${name}`, parsed.concepts.length, 'concepts');
+  let written = 0;
+  const vocabulary = store.replaceVocabulary(
+    { name, ...(version ? { version } : {}), format: format.name, source: files.join(', '), checksum },
+    parsed,
+    {
+      onProgress: (n, total) => {
+        progress.advance(n - written);
+        written = n;
+        options.onWrite?.(n, total);
+      },
+      progressEvery: options.onWrite ? 100 : 2000,
+    },
+  );
+  progress.stop();
+  return { vocabulary, report: parsed.report, seconds: (performance.now() - started) / 1000 };
+}
+
+/** sha256 over each file's name, size and bytes, in order. */
+export async function checksumFiles(files: string[]): Promise<string> {
+  const hash = createHash('sha256');
+  for (const f of files) {
+    const st = await stat(f);
+    hash.update(`${basename(f)}\0${st.size}\0`);
+    for await (const chunk of createReadStream(f)) hash.update(chunk as Buffer);
+  }
+  return `sha256:${hash.digest('hex')}`;
+}
