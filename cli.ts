@@ -67,7 +67,7 @@ vocab
   .addOption(new Option('-f, --format <format>', 'input format (detected when omitted)').choices(FORMATS.map((f) => f.name)))
   .option('-n, --name <name>', 'vocabulary name in the store (default: per format, e.g. "mesh")')
   .option('--release <version>', 'release version to record (default: read from the files when they tell it)')
-  .option('--lang <codes>', 'languages to keep, comma-separated; the first is the primary language', langList)
+  .option('--lang <codes>', 'keep only terms in these languages (comma-separated); the first is the primary language', langList)
   .option('--skip-invalid', 'skip bad rows and report their counts instead of failing')
   .option('--max-line-bytes <n>', 'longest line or record accepted', positiveInt, 1 << 20)
   .option('--json', 'print the import report as JSON')

@@ -200,3 +200,74 @@ test('Disease Ontology reports: parents by label, root from the xref table, obso
   assert.equal(store.stats('doid').roots, 1);
   assert.match(r.report.notes.join('\n'), /2 table rows about obsolete terms/);
 });
+
+test('the JSONL and TSV layouts of ESCO, MeSH, ICD-10-CM and HPO import like the official ones', async (t) => {
+  const { store, dir } = openStore(t);
+  const esco = join(dir, 'occupations_en.jsonl');
+  writeFileSync(
+    esco,
+    [
+      { uri: 'http://data.europa.eu/esco/occupation/a', code: '2512.4', iscoGroup: '2512', preferredLabel: 'software developer', altLabels: ['programmer'], description: 'Writes software.' },
+      { uri: 'http://data.europa.eu/esco/occupation/b', code: '2512.4.1', iscoGroup: '2512', preferredLabel: 'java developer', altLabels: [], description: '' },
+    ]
+      .map((o) => JSON.stringify(o))
+      .join('\n'),
+  );
+  const e = await importVocabulary(store, [esco]);
+  assert.equal(e.vocabulary.format, 'esco');
+  assert.deepEqual(store.concept('esco', 'http://data.europa.eu/esco/occupation/b').parents.map((p) => p.id), ['http://data.europa.eu/esco/occupation/a']);
+
+  const mesh = join(dir, 'mesh2024_descriptors.jsonl');
+  writeFileSync(
+    mesh,
+    [
+      { id: 'D000001', name: 'Top', terms: ['Top', 'Summit'], treeNumbers: ['C01'] },
+      { id: 'D000002', name: 'Below', terms: ['Below'], treeNumbers: ['C01.100', 'C02.200'] },
+    ]
+      .map((o) => JSON.stringify(o))
+      .join('\n'),
+  );
+  const m = await importVocabulary(store, [mesh]);
+  assert.equal(m.vocabulary.format, 'mesh');
+  assert.equal(m.vocabulary.terms, 3);
+  assert.deepEqual(store.concept('mesh', 'D000002').parents.map((p) => p.id), ['D000001']);
+  assert.match(m.report.notes.join('\n'), /1 top-level tree numbers \(C02\) belong to no descriptor/);
+
+  const icd = join(dir, 'icd10cm_2019.tsv');
+  writeFileSync(icd, 'code\tcode_dotted\tbillable\tlong_desc\tshort_desc\tcategory\nI10\tI10\t1\tEssential (primary) hypertension\tEssential (primary) hypertension\tI10\nE11\tE11\t0\tType 2 diabetes mellitus\tType 2 diabetes mellitus\tE11\nE119\tE11.9\t1\tType 2 diabetes mellitus without complications\tType 2 diabetes mellitus w/o complications\tE11\n');
+  const i = await importVocabulary(store, [icd]);
+  assert.equal(i.vocabulary.format, 'icd10cm');
+  const e119 = store.concept('icd10cm', 'E11.9');
+  assert.deepEqual(e119.parents.map((p) => p.id), ['E11']);
+  assert.ok(e119.terms.some((x) => x.text === 'Type 2 diabetes mellitus w/o complications' && x.kind === 'alt'));
+
+  const hpoTerms = join(dir, 'hpo_en_terms.tsv');
+  writeFileSync(hpoTerms, 'hp_id\tlabel_en\tlayperson_synonyms_en\nHP:0001631\tAtrial septal defect\tHole in the heart | ASD\nHP:0000002\tobsolete Something\t\n');
+  const hpoTr = join(dir, 'hpo_translations.tsv');
+  writeFileSync(
+    hpoTr,
+    'hp_id\tlang\tpredicate\tsource_en\ttranslation\tstatus\n' +
+      'HP:0001631\tes\trdfs:label\tAtrial septal defect\tComunicación interauricular\tOFFICIAL\n' +
+      'HP:0001631\tfr\toboInOwl:hasExactSynonym\t\tHole in heart wall\tNOT_TRANSLATED\n' +
+      'HP:0001631\tde\trdfs:label\tAtrial septal defect\tVorhofseptumdefekt\tCANDIDATE\n',
+  );
+  const h = await importVocabulary(store, [hpoTerms, hpoTr]);
+  assert.equal(h.vocabulary.name, 'hpo');
+  const asd = store.concept('hpo', 'HP:0001631');
+  assert.deepEqual(
+    asd.terms.map((x) => `${x.lang}:${x.kind}:${x.origin}:${x.text}`),
+    [
+      'en:preferred:name:Atrial septal defect',
+      'en:alt:layperson:Hole in the heart',
+      'en:alt:layperson:ASD',
+      'es:preferred:translation:OFFICIAL:Comunicación interauricular',
+      'en:alt:translation:NOT_TRANSLATED:Hole in heart wall',
+      'de:preferred:translation:CANDIDATE:Vorhofseptumdefekt',
+    ],
+  );
+  assert.equal(store.concept('hpo', 'HP:0000002').obsolete, true);
+
+  const onlyEs = await importVocabulary(store, [hpoTerms, hpoTr], { name: 'hpo-en-es', langs: ['en', 'es'] });
+  assert.deepEqual(Object.keys(store.stats('hpo-en-es').byLang).sort(), ['en', 'es']);
+  assert.match(onlyEs.report.notes.join('\n'), /1 terms in languages other than en, es were left out/);
+});

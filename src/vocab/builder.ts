@@ -47,6 +47,8 @@ export interface BuilderOptions {
   defaultLang?: string;
   /** Strict mode stops reading after this many problems. Default 20. */
   maxProblems?: number;
+  /** Keep only terms in these languages (codes and each concept's name are always kept). Empty: all. */
+  keepLangs?: string[];
 }
 
 interface PendingEdge {
@@ -86,12 +88,15 @@ export class VocabularyBuilder {
   private readonly files = new Map<string, SourceFileReport>();
   private readonly notes: string[] = [];
   private duplicatesMerged = 0;
+  private readonly keepLangs: Set<string> | undefined;
+  private droppedByLang = 0;
 
   constructor(options: BuilderOptions) {
     this.format = options.format;
     this.skipInvalid = options.skipInvalid ?? false;
     this.defaultLang = options.defaultLang ?? 'en';
     this.maxProblems = options.maxProblems ?? 20;
+    this.keepLangs = options.keepLangs?.length ? new Set(options.keepLangs) : undefined;
   }
 
   /** Records a problem. Strict mode throws once `maxProblems` are collected. */
@@ -246,6 +251,9 @@ export class VocabularyBuilder {
     }
     this.breakCycles();
     if (!this.skipInvalid && this.problemCount > 0) this.fail();
+    if (this.droppedByLang > 0) {
+      this.note(`${this.droppedByLang} terms in languages other than ${[...this.keepLangs!].join(', ')} were left out (--lang)`);
+    }
 
     const concepts: ParsedConcept[] = [];
     let terms = 0;
@@ -292,6 +300,10 @@ export class VocabularyBuilder {
     if (!text) return;
     const kind = input.kind ?? 'alt';
     const lang = input.lang ?? draft.concept.lang;
+    if (this.keepLangs && kind !== 'code' && input.origin !== NAME_ORIGIN && !this.keepLangs.has(lang)) {
+      this.droppedByLang++;
+      return;
+    }
     const key = kind === 'code' ? `code\u0000${text}` : `${lang}\u0000${text}`;
     const at = draft.termKeys.get(key);
     if (at !== undefined) {

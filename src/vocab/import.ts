@@ -101,6 +101,7 @@ export async function importVocabulary(store: VocabStore, paths: string[], optio
     format: format.name,
     skipInvalid: options.skipInvalid ?? false,
     defaultLang: options.langs?.[0] ?? 'en',
+    keepLangs: options.langs ?? [],
   });
   const totalBytes = (await Promise.all(files.map((f) => stat(f)))).reduce((s, st) => s + st.size, 0);
   progress.start(`reading ${name}`, totalBytes, 'B');

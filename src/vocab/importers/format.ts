@@ -8,7 +8,7 @@ export interface ReadContext {
   builder: VocabularyBuilder;
   /** Lines longer than this are bad input. */
   maxLineBytes: number;
-  /** Languages to keep, for multilingual sources; empty means all. The first is the concepts' primary language. */
+  /** Languages asked for (`--lang`); empty means all. The builder drops other terms; readers may skip whole files. The first is the primary language. */
   langs: string[];
   /** Adds bytes read to the progress bar. */
   onBytes: (delta: number) => void;

@@ -188,7 +188,6 @@ async function readTranslations(file: string, ctx: ReadContext): Promise<void> {
       builder.problem({ ...where, field: 'lang' }, 'invalid-field', 'no translation language (column translation_language or lang)');
       continue;
     }
-    if (ctx.langs.length > 0 && !ctx.langs.includes(lang)) continue;
     // NOT_TRANSLATED rows carry the source-language text.
     const termLang = status === 'NOT_TRANSLATED' ? cells['source_language'] || 'en' : lang;
     builder.addTerm(id, { text, lang: termLang, ...predicate, origin: `translation${status ? `:${status}` : ''}` }, where);
