@@ -5,13 +5,13 @@
  * Exit codes: 0 ok, 1 internal error, 2 usage, 3 bad input, 4 not found, 5 network.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { renderConcept, renderImport, renderList, renderStats } from './src/cli/vocab.js';
+import { renderConcept, renderFetch, renderImport, renderList, renderStats } from './src/cli/vocab.js';
 import { resolveDataDir, storePath } from './src/config.js';
 import { runDemo } from './src/demo.js';
 import { ExitCode, NormkitError } from './src/errors.js';
 import { terminalProgress } from './src/progress.js';
 import { VocabStore } from './src/store/store.js';
-import { fetchVocabulary, renderFetch } from './src/vocab/fetch.js';
+import { fetchVocabulary } from './src/vocab/fetch.js';
 import { importVocabulary } from './src/vocab/import.js';
 import { FORMATS } from './src/vocab/importers/index.js';
 

@@ -1,5 +1,6 @@
 /** Human-readable renderings of vocabulary commands' results. */
 import type { ConceptView, VocabularyInfo, VocabularyStats } from '../store/store.js';
+import type { FetchResult } from '../vocab/fetch.js';
 import type { ImportResult } from '../vocab/import.js';
 import type { ImportReport } from '../vocab/model.js';
 import { fmtInt, renderTable } from './table.js';
@@ -78,4 +79,20 @@ export function renderConcept(c: ConceptView): string {
     ),
   );
   return out.join('\n');
+}
+
+export function renderFetch(r: FetchResult): string {
+  const lines = r.files.map((f) => {
+    const how = !f.downloaded ? 'already downloaded' : f.resumed ? 'downloaded (resumed)' : 'downloaded';
+    const check = f.verified ? 'sha256 verified' : `sha256 ${f.sha256} recorded (the manifest has no checksum to verify against)`;
+    return `${how}: ${f.path} (${fmtInt(f.bytes)} bytes), ${check}`;
+  });
+  if (r.import) {
+    lines.push(
+      `imported ${r.name} ${r.version}: ${fmtInt(r.import.concepts)} concepts, ${fmtInt(r.import.terms)} terms, ${fmtInt(r.import.codes)} codes in ${r.import.seconds.toFixed(1)} s`,
+    );
+  } else {
+    lines.push(`files are in ${r.directory}; import them with: normkit vocab import ${r.importedFrom.join(' ')}`);
+  }
+  return lines.join('\n');
 }

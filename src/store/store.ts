@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { NormkitError, NotFoundError } from '../errors.js';
-import type { ImportReport, ParsedVocabulary, SynonymScope, TermKind } from '../vocab/model.js';
+import type { ImportReport, ParsedTerm, ParsedVocabulary, SynonymScope, TermKind } from '../vocab/model.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 
 export interface VocabularyMeta {
@@ -31,13 +31,8 @@ export interface VocabularyInfo extends VocabularyMeta {
   report: ImportReport;
 }
 
-export interface TermView {
-  text: string;
-  lang: string;
-  kind: TermKind;
-  scope?: SynonymScope;
-  origin?: string;
-}
+/** A stored term as readers see it (the match key `norm` is internal). */
+export type TermView = Omit<ParsedTerm, 'norm'>;
 
 export interface ConceptRef {
   id: string;

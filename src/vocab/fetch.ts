@@ -12,7 +12,6 @@ import { InputError, NotFoundError, UsageError } from '../errors.js';
 import { download, type DownloadResult } from '../io/download.js';
 import type { Progress } from '../progress.js';
 import type { VocabStore } from '../store/store.js';
-import { fmtInt } from '../cli/table.js';
 import { downloadsDir } from '../config.js';
 import { importVocabulary, type ImportResult } from './import.js';
 import { BUILTIN_MANIFEST, loadManifest, type Manifest, type ManifestEntry } from './manifest.js';
@@ -124,20 +123,4 @@ async function extractMembers(zipPath: string, members: string[], directory: str
     out.push(dest);
   }
   return out;
-}
-
-export function renderFetch(r: FetchResult): string {
-  const lines = r.files.map((f) => {
-    const how = !f.downloaded ? 'already downloaded' : f.resumed ? 'downloaded (resumed)' : 'downloaded';
-    const check = f.verified ? 'sha256 verified' : `sha256 ${f.sha256} recorded (the manifest has no checksum to verify against)`;
-    return `${how}: ${f.path} (${fmtInt(f.bytes)} bytes), ${check}`;
-  });
-  if (r.import) {
-    lines.push(
-      `imported ${r.name} ${r.version}: ${fmtInt(r.import.concepts)} concepts, ${fmtInt(r.import.terms)} terms, ${fmtInt(r.import.codes)} codes in ${r.import.seconds.toFixed(1)} s`,
-    );
-  } else {
-    lines.push(`files are in ${r.directory}; import them with: normkit vocab import ${r.importedFrom.join(' ')}`);
-  }
-  return lines.join('\n');
 }

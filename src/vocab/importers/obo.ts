@@ -83,12 +83,10 @@ function bare(value: string): string {
   return value.replace(/\s+!.*$/, '').replace(/\s*\{[^}]*\}\s*$/, '').trim();
 }
 
-async function readObo(file: string, ctx: ReadContext, onStanza: (s: OboStanza) => void): Promise<{ ontology?: string; version?: string }> {
+async function readObo(file: string, ctx: ReadContext, onStanza: (s: OboStanza) => void): Promise<void> {
   const { builder } = ctx;
   builder.touchFile(file);
-  const header: { ontology?: string; version?: string } = {};
   let stanza: OboStanza | undefined;
-  let inTerm = false;
   let last = 0;
   const flush = (): void => {
     if (stanza) onStanza(stanza);
@@ -104,8 +102,7 @@ async function readObo(file: string, ctx: ReadContext, onStanza: (s: OboStanza) 
     if (!line || line.startsWith('!')) continue;
     if (line.startsWith('[')) {
       flush();
-      inTerm = line === '[Term]';
-      if (inTerm) {
+      if (line === '[Term]') {
         builder.countRow(file);
         stanza = { id: '', name: '', synonyms: [], isA: [], xrefs: [], obsolete: false, where };
       }
@@ -118,13 +115,7 @@ async function readObo(file: string, ctx: ReadContext, onStanza: (s: OboStanza) 
     }
     const tag = line.slice(0, colon);
     const value = line.slice(colon + 1).trim();
-    if (!stanza) {
-      if (!inTerm) {
-        if (tag === 'ontology') header.ontology = value;
-        else if (tag === 'data-version') header.version = value;
-      }
-      continue;
-    }
+    if (!stanza) continue; // header tags (read by detectVersion/defaultName) and [Typedef] stanzas
     switch (tag) {
       case 'id':
         stanza.id = bare(value);
@@ -162,7 +153,6 @@ async function readObo(file: string, ctx: ReadContext, onStanza: (s: OboStanza) 
     }
   }
   flush();
-  return header;
 }
 
 // ---------------------------------------------------------------- tables
