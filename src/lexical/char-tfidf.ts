@@ -9,6 +9,8 @@
  * (1 + ln tf), and every vector is L2-normalised, so scores are cosines in [0, 1].
  */
 
+import { ranksBefore } from '../rank.js';
+
 export interface CharTfidfOptions {
   /** n-gram length. 3 is the usual trade-off: 2 matches too loosely, 4–5 miss short words. Default 3. */
   n?: number;
@@ -59,7 +61,15 @@ export class CharTfidfIndex {
   /** Postings per gram: term indexes and their weights in that term's unit vector. */
   private readonly postingDocs: Int32Array[];
   private readonly postingWeights: Float32Array[];
+  /** Concept of each term, as an index into `conceptIds`. */
+  private readonly termConcept: Int32Array;
+  private readonly conceptIds: string[];
+  // Scratch space reused by every search (searches are synchronous, so never shared).
   private readonly scores: Float32Array;
+  private readonly touchedDocs: Int32Array;
+  private readonly bestScore: Float32Array;
+  private readonly bestDoc: Int32Array;
+  private readonly touchedConcepts: Int32Array;
 
   private constructor(
     terms: IndexedTerm[],
@@ -76,7 +86,23 @@ export class CharTfidfIndex {
     this.idf = idf;
     this.postingDocs = postingDocs;
     this.postingWeights = postingWeights;
+    const conceptIndex = new Map<string, number>();
+    this.conceptIds = [];
+    this.termConcept = new Int32Array(terms.length);
+    terms.forEach((t, i) => {
+      let c = conceptIndex.get(t.conceptId);
+      if (c === undefined) {
+        c = this.conceptIds.length;
+        conceptIndex.set(t.conceptId, c);
+        this.conceptIds.push(t.conceptId);
+      }
+      this.termConcept[i] = c;
+    });
     this.scores = new Float32Array(terms.length);
+    this.touchedDocs = new Int32Array(terms.length);
+    this.bestScore = new Float32Array(this.conceptIds.length).fill(-1);
+    this.bestDoc = new Int32Array(this.conceptIds.length);
+    this.touchedConcepts = new Int32Array(this.conceptIds.length);
   }
 
   static build(source: Iterable<IndexedTerm>, options: CharTfidfOptions = {}): CharTfidfIndex {
@@ -129,7 +155,11 @@ export class CharTfidfIndex {
     return this.terms.length;
   }
 
-  /** The k concepts whose best term is most similar to `norm` (an already-normalised query). */
+  /**
+   * The k concepts whose best term is most similar to `norm` (an already-normalised query).
+   * Concepts are ordered by `compareRanked` (score, then id descending); a concept's best
+   * term is its highest-scoring one, the first in index order on a tie.
+   */
   search(norm: string, k = 10): ConceptMatch[] {
     const query: Array<[number, number]> = [];
     let qn = 0;
@@ -140,31 +170,77 @@ export class CharTfidfIndex {
       query.push([id, w]);
       qn += w * w;
     }
-    if (query.length === 0) return [];
+    if (query.length === 0 || k <= 0) return [];
     qn = Math.sqrt(qn);
-    const scores = this.scores;
-    const touched: number[] = [];
+    const { scores, touchedDocs, bestScore, bestDoc, touchedConcepts, termConcept } = this;
+    let nDocs = 0;
     for (const [g, w] of query) {
       const docs = this.postingDocs[g]!;
       const weights = this.postingWeights[g]!;
       const qw = w / qn;
       for (let i = 0; i < docs.length; i++) {
         const d = docs[i]!;
-        if (scores[d] === 0) touched.push(d);
+        if (scores[d] === 0) touchedDocs[nDocs++] = d;
         scores[d]! += qw * weights[i]!;
       }
     }
-    const best = new Map<string, { doc: number; score: number }>();
-    for (const d of touched) {
+    // Best term per concept.
+    let nConcepts = 0;
+    for (let i = 0; i < nDocs; i++) {
+      const d = touchedDocs[i]!;
       const s = scores[d]!;
       scores[d] = 0;
-      const cid = this.terms[d]!.conceptId;
-      const prev = best.get(cid);
-      if (!prev || s > prev.score || (s === prev.score && d < prev.doc)) best.set(cid, { doc: d, score: s });
+      const c = termConcept[d]!;
+      const prev = bestScore[c]!;
+      if (prev < 0) {
+        touchedConcepts[nConcepts++] = c;
+        bestScore[c] = s;
+        bestDoc[c] = d;
+      } else if (s > prev || (s === prev && d < bestDoc[c]!)) {
+        bestScore[c] = s;
+        bestDoc[c] = d;
+      }
     }
-    return [...best.entries()]
-      .sort((a, b) => b[1].score - a[1].score || a[1].doc - b[1].doc)
-      .slice(0, k)
-      .map(([conceptId, { doc, score }]) => ({ conceptId, score, term: this.terms[doc]! }));
+    // Top k in ranking order (src/rank.ts) with a bounded min-heap.
+    const heap: number[] = [];
+    const ids = this.conceptIds;
+    const worse = (a: number, b: number): boolean => ranksBefore(bestScore[b]!, ids[b]!, bestScore[a]!, ids[a]!);
+    for (let i = 0; i < nConcepts; i++) {
+      const c = touchedConcepts[i]!;
+      if (heap.length < k) {
+        heap.push(c);
+        siftUp(heap, heap.length - 1, worse);
+      } else if (worse(heap[0]!, c)) {
+        heap[0] = c;
+        siftDown(heap, 0, worse);
+      }
+    }
+    heap.sort((a, b) => (worse(a, b) ? 1 : worse(b, a) ? -1 : 0));
+    const out = heap.map((c) => ({ conceptId: this.conceptIds[c]!, score: bestScore[c]!, term: this.terms[bestDoc[c]!]! }));
+    for (let i = 0; i < nConcepts; i++) bestScore[touchedConcepts[i]!] = -1;
+    return out;
+  }
+}
+
+/** Heap helpers: `worse(a, b)` orders the heap so the worst kept item is at the root. */
+function siftUp(heap: number[], i: number, worse: (a: number, b: number) => boolean): void {
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    if (!worse(heap[i]!, heap[p]!)) break;
+    [heap[i], heap[p]] = [heap[p]!, heap[i]!];
+    i = p;
+  }
+}
+
+function siftDown(heap: number[], i: number, worse: (a: number, b: number) => boolean): void {
+  for (;;) {
+    const l = 2 * i + 1;
+    const r = l + 1;
+    let m = i;
+    if (l < heap.length && worse(heap[l]!, heap[m]!)) m = l;
+    if (r < heap.length && worse(heap[r]!, heap[m]!)) m = r;
+    if (m === i) return;
+    [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+    i = m;
   }
 }

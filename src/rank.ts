@@ -1,0 +1,21 @@
+/**
+ * The one ranking order normkit uses everywhere candidates are sorted: score descending,
+ * ties broken by id in DESCENDING code-unit order. That is trec_eval's rule (it re-sorts a
+ * run by score and breaks ties by docno with strcmp, descending), so a run normkit writes
+ * evaluates the same in trec_eval as in normkit's own metrics.
+ */
+export interface Scored {
+  id: string;
+  score: number;
+}
+
+/** Negative when `a` ranks before `b`. */
+export function compareRanked(a: Scored, b: Scored): number {
+  if (a.score !== b.score) return b.score - a.score;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+/** Whether `a` ranks strictly before `b`. */
+export function ranksBefore(aScore: number, aId: string, bScore: number, bId: string): boolean {
+  return aScore > bScore || (aScore === bScore && aId > bId);
+}
