@@ -5,10 +5,14 @@
  * Exit codes: 0 ok, 1 internal error, 2 usage, 3 bad input, 4 not found, 5 network.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { renderEval } from './src/cli/eval.js';
 import { renderConcept, renderFetch, renderImport, renderList, renderStats } from './src/cli/vocab.js';
 import { resolveDataDir, storePath } from './src/config.js';
 import { runDemo } from './src/demo.js';
 import { ExitCode, NormkitError } from './src/errors.js';
+import { runEval } from './src/eval/run-eval.js';
+import { loadPipeline } from './src/pipeline/config.js';
+import { DEFAULT_PRESET, preset, presetNames } from './src/pipeline/presets.js';
 import { terminalProgress } from './src/progress.js';
 import { VocabStore } from './src/store/store.js';
 import { fetchVocabulary } from './src/vocab/fetch.js';
@@ -156,6 +160,30 @@ vocab
       store.vocabulary(name); // not found → exit 4
       store.removeVocabulary(name);
       print(opts.json, { removed: name }, () => `removed ${name}`);
+    });
+  });
+
+program
+  .command('eval')
+  .description('evaluate a pipeline on a query set: Success@k, Recall@10, MRR, nDCG@10, MAP')
+  .argument('<vocabulary>', 'a vocabulary file (imported once, cached by checksum) or an imported vocabulary name')
+  .argument('<queries>', 'query JSONL: {"qid", "text", "gold": [ids]} per line')
+  .addOption(new Option('--preset <name>', `named pipeline (${presetNames().join(', ')})`).default(DEFAULT_PRESET).conflicts('pipeline'))
+  .option('--pipeline <file>', 'pipeline configuration JSON instead of a preset')
+  .option('--k <n>', 'candidates retrieved per query (MRR and MAP are computed on them)', positiveInt, 10)
+  .option('--errors <file>', 'write per-query analysis (JSONL): query, normalized form, gold, top 5, gold rank, rules fired')
+  .option('--json', 'print one JSON object with the headline metrics')
+  .action(async (vocabularyArg: string, queriesFile: string, opts, cmd: Command) => {
+    const { dataDir } = cmd.optsWithGlobals<GlobalOptions>();
+    const pipeline = opts.pipeline ? await loadPipeline(opts.pipeline as string) : preset(opts.preset as string);
+    await withStore(cmd, async (store) => {
+      const result = await runEval(store, vocabularyArg, queriesFile, {
+        dataDir: resolveDataDir(dataDir),
+        pipeline,
+        k: opts.k as number,
+        ...(opts.errors ? { errorsFile: opts.errors as string } : {}),
+      });
+      print(opts.json, result.summary, () => renderEval(result, pipeline.name));
     });
   });
 

@@ -45,3 +45,14 @@ test('sublinear tf changes weights of repeated grams', () => {
   const sub = CharTfidfIndex.build(docs, { sublinearTf: true }).search('aaaa', 1)[0]!.score;
   assert.notEqual(plain.toFixed(4), sub.toFixed(4));
 });
+
+test('an index survives a round trip through bytes unchanged', () => {
+  const index = CharTfidfIndex.build(terms, { n: 4, sublinearTf: true });
+  const copy = CharTfidfIndex.fromBuffer(index.toBuffer());
+  assert.equal(copy.n, 4);
+  assert.equal(copy.sublinearTf, true);
+  for (const q of ['heart atack', 'asthma attack', 'failure']) assert.deepEqual(copy.search(q, 5), index.search(q, 5));
+  const bad = index.toBuffer();
+  bad.write('{"format":"something-else"', 8);
+  assert.throws(() => CharTfidfIndex.fromBuffer(bad));
+});

@@ -26,6 +26,16 @@ export interface IndexedTerm {
   lang: string;
 }
 
+const FORMAT = 'normkit-char-tfidf-1';
+
+interface PostingData {
+  grams: string[];
+  idf: Float64Array;
+  offsets: Int32Array;
+  docs: Int32Array;
+  weights: Float32Array;
+}
+
 export interface ConceptMatch {
   conceptId: string;
   /** Cosine similarity of the query and the concept's best-matching term. */
@@ -58,9 +68,10 @@ export class CharTfidfIndex {
   readonly terms: IndexedTerm[];
   private readonly idf: Float64Array;
   private readonly gramIds: Map<string, number>;
-  /** Postings per gram: term indexes and their weights in that term's unit vector. */
-  private readonly postingDocs: Int32Array[];
-  private readonly postingWeights: Float32Array[];
+  /** Postings in CSR form: gram g's terms are postingDocs[offsets[g] .. offsets[g+1]), with their weights in each term's unit vector. */
+  private readonly offsets: Int32Array;
+  private readonly postingDocs: Int32Array;
+  private readonly postingWeights: Float32Array;
   /** Concept of each term, as an index into `conceptIds`. */
   private readonly termConcept: Int32Array;
   private readonly conceptIds: string[];
@@ -71,21 +82,15 @@ export class CharTfidfIndex {
   private readonly bestDoc: Int32Array;
   private readonly touchedConcepts: Int32Array;
 
-  private constructor(
-    terms: IndexedTerm[],
-    options: Required<CharTfidfOptions>,
-    gramIds: Map<string, number>,
-    idf: Float64Array,
-    postingDocs: Int32Array[],
-    postingWeights: Float32Array[],
-  ) {
+  private constructor(terms: IndexedTerm[], options: Required<CharTfidfOptions>, data: PostingData) {
     this.terms = terms;
     this.n = options.n;
     this.sublinearTf = options.sublinearTf;
-    this.gramIds = gramIds;
-    this.idf = idf;
-    this.postingDocs = postingDocs;
-    this.postingWeights = postingWeights;
+    this.gramIds = new Map(data.grams.map((g, i) => [g, i]));
+    this.idf = data.idf;
+    this.offsets = data.offsets;
+    this.postingDocs = data.docs;
+    this.postingWeights = data.weights;
     const conceptIndex = new Map<string, number>();
     this.conceptIds = [];
     this.termConcept = new Int32Array(terms.length);
@@ -130,25 +135,75 @@ export class CharTfidfIndex {
     const idf = new Float64Array(df.length);
     for (let g = 0; g < df.length; g++) idf[g] = Math.log((1 + N) / (1 + df[g]!)) + 1;
 
-    const postingDocs = df.map((d) => new Int32Array(d));
-    const postingWeights = df.map((d) => new Float32Array(d));
-    const fill = new Int32Array(df.length);
+    const offsets = new Int32Array(df.length + 1);
+    for (let g = 0; g < df.length; g++) offsets[g + 1] = offsets[g]! + df[g]!;
+    const docs = new Int32Array(offsets[df.length]!);
+    const weights = new Float32Array(offsets[df.length]!);
+    const fill = offsets.slice(0, df.length);
     docGrams.forEach((grams, doc) => {
       let norm = 0;
-      const weights: Array<[number, number]> = [];
+      const ws: Array<[number, number]> = [];
       for (const [g, c] of grams) {
         const w = (opts.sublinearTf ? 1 + Math.log(c) : c) * idf[g]!;
-        weights.push([g, w]);
+        ws.push([g, w]);
         norm += w * w;
       }
       norm = Math.sqrt(norm) || 1;
-      for (const [g, w] of weights) {
+      for (const [g, w] of ws) {
         const at = fill[g]!++;
-        postingDocs[g]![at] = doc;
-        postingWeights[g]![at] = w / norm;
+        docs[at] = doc;
+        weights[at] = w / norm;
       }
     });
-    return new CharTfidfIndex(terms, opts, gramIds, idf, postingDocs, postingWeights);
+    return new CharTfidfIndex(terms, opts, { grams: [...gramIds.keys()], idf, offsets, docs, weights });
+  }
+
+  /** The index as bytes (see `fromBuffer`), for caching beside the vocabulary. */
+  toBuffer(): Buffer {
+    const header = JSON.stringify({
+      format: FORMAT,
+      n: this.n,
+      sublinearTf: this.sublinearTf,
+      grams: [...this.gramIds.keys()],
+      terms: this.terms.map((t) => [t.conceptId, t.text, t.norm, t.lang]),
+      sizes: [this.idf.length, this.offsets.length, this.postingDocs.length],
+    });
+    const head = Buffer.from(header, 'utf8');
+    const len = Buffer.alloc(8);
+    len.writeUInt32LE(head.length, 0);
+    // Pad the header so the typed arrays that follow start 8-byte aligned.
+    const pad = Buffer.alloc((8 - ((8 + head.length) % 8)) % 8);
+    const arr = (a: Float64Array | Int32Array | Float32Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    return Buffer.concat([len, head, pad, arr(this.idf), arr(this.offsets), arr(this.postingDocs), arr(this.postingWeights)]);
+  }
+
+  /** Reads an index written by `toBuffer`. Throws if the bytes are not one. */
+  static fromBuffer(buf: Buffer): CharTfidfIndex {
+    const headLen = buf.readUInt32LE(0);
+    const header = JSON.parse(buf.subarray(8, 8 + headLen).toString('utf8')) as {
+      format: string;
+      n: number;
+      sublinearTf: boolean;
+      grams: string[];
+      terms: Array<[string, string, string, string]>;
+      sizes: [number, number, number];
+    };
+    if (header.format !== FORMAT) throw new Error(`not a ${FORMAT} index (found ${String(header.format)})`);
+    let at = 8 + headLen + ((8 - ((8 + headLen) % 8)) % 8);
+    const take = <T extends Float64Array | Int32Array | Float32Array>(C: { new (b: ArrayBuffer): T; BYTES_PER_ELEMENT: number }, count: number): T => {
+      const bytes = count * C.BYTES_PER_ELEMENT;
+      const copy = new Uint8Array(bytes);
+      copy.set(buf.subarray(at, at + bytes));
+      at += bytes;
+      return new C(copy.buffer);
+    };
+    const [nGrams, nOffsets, nnz] = header.sizes;
+    const idf = take(Float64Array, nGrams);
+    const offsets = take(Int32Array, nOffsets);
+    const docs = take(Int32Array, nnz);
+    const weights = take(Float32Array, nnz);
+    const terms = header.terms.map(([conceptId, text, norm, lang]) => ({ conceptId, text, norm, lang }));
+    return new CharTfidfIndex(terms, { n: header.n, sublinearTf: header.sublinearTf }, { grams: header.grams, idf, offsets, docs, weights });
   }
 
   get size(): number {
@@ -174,11 +229,10 @@ export class CharTfidfIndex {
     qn = Math.sqrt(qn);
     const { scores, touchedDocs, bestScore, bestDoc, touchedConcepts, termConcept } = this;
     let nDocs = 0;
+    const { offsets, postingDocs: docs, postingWeights: weights } = this;
     for (const [g, w] of query) {
-      const docs = this.postingDocs[g]!;
-      const weights = this.postingWeights[g]!;
       const qw = w / qn;
-      for (let i = 0; i < docs.length; i++) {
+      for (let i = offsets[g]!, end = offsets[g + 1]!; i < end; i++) {
         const d = docs[i]!;
         if (scores[d] === 0) touchedDocs[nDocs++] = d;
         scores[d]! += qw * weights[i]!;

@@ -259,13 +259,27 @@ export class VocabStore {
     );
   }
 
-  /** All terms of a vocabulary, in id order, for building indexes. */
-  *terms(vocabulary: string, options: { includeCodes?: boolean; includeObsolete?: boolean } = {}): IterableIterator<TermRow> {
+  /**
+   * All terms of a vocabulary, in id order, for building indexes. Codes and obsolete
+   * concepts are left out unless asked for; `types` keeps only concepts with one of them.
+   */
+  *terms(
+    vocabulary: string,
+    options: { includeCodes?: boolean; includeObsolete?: boolean; types?: readonly string[] } = {},
+  ): IterableIterator<TermRow> {
     const v = this.vocabRow(vocabulary);
-    const stmt = this.stmts.allTerms;
-    for (const r of stmt.iterate(v.id, options.includeCodes ? 1 : 0, options.includeObsolete ? 1 : 0) as IterableIterator<TermRow>) {
-      yield r;
-    }
+    const types = options.types ?? [];
+    const stmt =
+      types.length === 0
+        ? this.stmts.allTerms
+        : this.db.prepare(
+            `SELECT t.id AS termId, c.cid AS conceptId, t.text, t.norm, t.lang, t.kind
+             FROM terms t JOIN concepts c ON c.id = t.concept
+             WHERE t.vocab = ? AND (? OR t.kind != 'code') AND (? OR c.obsolete = 0)
+               AND EXISTS (SELECT 1 FROM concept_types ct WHERE ct.concept = c.id AND ct.type IN (${types.map(() => '?').join(', ')}))
+             ORDER BY t.id`,
+          );
+    yield* stmt.iterate(v.id, options.includeCodes ? 1 : 0, options.includeObsolete ? 1 : 0, ...types) as IterableIterator<TermRow>;
   }
 
   stats(name: string): VocabularyStats {

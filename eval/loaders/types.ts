@@ -1,0 +1,41 @@
+/**
+ * A loader turns one benchmark of ../shared/data into runs: a vocabulary to search,
+ * the queries to score, and what was left out and why. Loaders only read; the runner
+ * imports vocabularies (cached by checksum) and evaluates.
+ */
+import type { ConceptLine } from '../../src/vocab/importers/jsonl.js';
+import type { ExtraTerm } from '../../src/pipeline/linker.js';
+import type { Query } from '../../src/queries.js';
+
+/** Files to import with a format, or concepts the loader built (written to the cache as canonical JSONL). */
+export type VocabularySpec =
+  | { key: string; format: string; files: string[] }
+  | { key: string; concepts: ConceptLine[] };
+
+export interface LoadedRun {
+  name: string;
+  lang?: string;
+  split: string;
+  vocabulary: VocabularySpec;
+  queries: Query[];
+  /** Queries left out, by reason. */
+  dropped: Record<string, number>;
+  /** Terms added to the index only (training mentions); switched off by the "train-synonyms" ablation. */
+  extraTerms?: ExtraTerm[];
+  /** Keep only concepts with these types (pipeline filter). */
+  filterTypes?: string[];
+  /** Concept ids the run's vocabulary contains after filtering, when the loader must check gold against it. */
+}
+
+export interface LoaderContext {
+  /** ../shared/data */
+  shared: string;
+  params: Record<string, unknown>;
+}
+
+export interface Loaded {
+  runs: LoadedRun[];
+  notes: string[];
+}
+
+export type Loader = (ctx: LoaderContext) => Promise<Loaded>;

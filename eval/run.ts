@@ -1,0 +1,284 @@
+/**
+ * `npm run eval [-- options]`: every benchmark of eval/benchmarks/ over ../shared/data.
+ *
+ *   --fast               the CI subset (each config's "fast" section: fewer datasets, seeded samples)
+ *   --only a,b           only these benchmarks
+ *   --ablate             also run each benchmark with each stage switched off, with paired bootstrap CIs
+ *   --check-baselines    exit 1 when a headline number is more than 2 points below eval/baselines.json
+ *   --update-baselines   record this run's headline numbers in eval/baselines.json
+ *   --report-only        rebuild eval/results/report.html from the results already there
+ *
+ * Writes eval/results/<benchmark>.json (eval/results/fast/ with --fast), and after a full
+ * run regenerates EVALUATION.md and eval/results/report.html. Vocabularies and indexes are
+ * cached in $NORMKIT_EVAL_CACHE (default .normkit-eval/) keyed by content.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { pairedBootstrap } from '../src/eval/bootstrap.js';
+import { DEFAULT_METRICS, evaluateLinker, type EvaluationReport } from '../src/eval/evaluate.js';
+import type { PipelineConfig } from '../src/pipeline/config.js';
+import { Linker } from '../src/pipeline/linker.js';
+import { ABLATIONS, preset } from '../src/pipeline/presets.js';
+import type { Query } from '../src/queries.js';
+import { VocabStore } from '../src/store/store.js';
+import { checksumFiles, importVocabulary } from '../src/vocab/import.js';
+import { renderEvaluationMd } from './evaluation-md.js';
+import { renderHtmlReport } from './report/html.js';
+import { LOADERS } from './loaders/index.js';
+import type { LoadedRun, VocabularySpec } from './loaders/types.js';
+import { hash32 } from './loaders/util.js';
+import type { AblationResult, BenchmarkResult, RunResult } from './results.js';
+import { ROOT, sharedDataDir } from './shared.js';
+
+const configSchema = z.strictObject({
+  name: z.string(),
+  title: z.string(),
+  group: z.enum(['jobs', 'medical', 'mapping', 'retrieval']),
+  loader: z.string(),
+  params: z.record(z.string(), z.unknown()).default({}),
+  preset: z.string().default('lexical'),
+  /** Candidates per query; metrics and Success@k curves go this deep. */
+  depth: z.number().int().min(10).default(100),
+  /** Metrics besides the headline set. */
+  metrics: z.array(z.string()).default([]),
+  headline: z.string(),
+  /** Present: part of the CI subset, with these loader params and a seeded query sample per run. */
+  fast: z.strictObject({ params: z.record(z.string(), z.unknown()).optional(), sample: z.number().int().positive().optional() }).optional(),
+});
+type BenchmarkConfig = z.infer<typeof configSchema>;
+
+const BASELINE_TOLERANCE = 0.02;
+const CURVE_MAX = 100;
+
+function loadConfigs(): BenchmarkConfig[] {
+  const dir = join(ROOT, 'eval', 'benchmarks');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => {
+      const parsed = configSchema.safeParse(JSON.parse(readFileSync(join(dir, f), 'utf8')));
+      if (!parsed.success) throw new Error(`eval/benchmarks/${f}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      if (!LOADERS[parsed.data.loader]) throw new Error(`eval/benchmarks/${f}: unknown loader "${parsed.data.loader}"`);
+      return parsed.data;
+    });
+}
+
+/** Imports a run's vocabulary once per content (checksum) and returns its store name. */
+async function ensureVocabulary(store: VocabStore, cacheDir: string, spec: VocabularySpec): Promise<string> {
+  const name = `bench-${spec.key}`;
+  let files: string[];
+  let format: string;
+  if ('concepts' in spec) {
+    mkdirSync(join(cacheDir, 'vocab'), { recursive: true });
+    const file = join(cacheDir, 'vocab', `${spec.key}.jsonl`);
+    const text = spec.concepts.map((c) => JSON.stringify(c)).join('\n') + '\n';
+    if (!existsSync(file) || readFileSync(file, 'utf8') !== text) writeFileSync(file, text);
+    files = [file];
+    format = 'jsonl';
+  } else {
+    files = spec.files;
+    format = spec.format;
+  }
+  const checksum = await checksumFiles(files);
+  if (!store.hasVocabulary(name) || store.vocabulary(name).checksum !== checksum) {
+    await importVocabulary(store, files, { name, format, skipInvalid: true });
+  }
+  return name;
+}
+
+function sample(queries: Query[], n: number | undefined, seed: string): Query[] {
+  if (!n || queries.length <= n) return queries;
+  return [...queries].sort((a, b) => hash32(`${seed}:${a.qid}`) - hash32(`${seed}:${b.qid}`)).slice(0, n);
+}
+
+function perQueryValues(report: EvaluationReport, metric: string): number[] {
+  return report.outcomes.flatMap((o) => (o.metrics ? [o.metrics[metric] ?? 0] : []));
+}
+
+async function runOne(
+  store: VocabStore,
+  cacheDir: string,
+  config: BenchmarkConfig,
+  run: LoadedRun,
+  options: { fast: boolean; ablate: boolean },
+): Promise<RunResult> {
+  const vocabulary = await ensureVocabulary(store, cacheDir, run.vocabulary);
+  const base = preset(config.preset);
+  const pipeline: PipelineConfig = run.filterTypes ? { ...base, filter: { types: run.filterTypes } } : base;
+  const metrics = [...DEFAULT_METRICS, ...config.metrics.filter((m) => !DEFAULT_METRICS.includes(m))];
+  const indexes = join(cacheDir, 'indexes');
+  const extraTerms = run.extraTerms ?? [];
+  const linker = Linker.build(store, vocabulary, pipeline, { cacheDir: indexes, extraTerms });
+  const dropped = { ...run.dropped };
+  const inVocabulary = run.queries.filter((q) => {
+    const ok = q.gold.every((g) => linker.hasConcept(g));
+    if (!ok) dropped['gold outside the vocabulary'] = (dropped['gold outside the vocabulary'] ?? 0) + 1;
+    return ok;
+  });
+  const queries = sample(inVocabulary, options.fast ? config.fast?.sample : undefined, `${config.name}/${run.name}`);
+  const evalOptions = { depth: config.depth, metrics, curveMax: Math.min(CURVE_MAX, config.depth) };
+  const report = evaluateLinker(linker, queries, evalOptions);
+
+  const ablations: AblationResult[] = [];
+  if (options.ablate) {
+    const variants: Array<[string, Linker]> = [];
+    for (const [stage, a] of Object.entries(ABLATIONS)) {
+      const cfg = a.apply(pipeline);
+      if (cfg) variants.push([stage, Linker.build(store, vocabulary, cfg, { cacheDir: indexes, extraTerms })]);
+    }
+    if (extraTerms.length > 0) variants.push(['train-synonyms', Linker.build(store, vocabulary, pipeline, { cacheDir: indexes })]);
+    for (const [stage, ablated] of variants) {
+      const r = evaluateLinker(ablated, queries, evalOptions);
+      const delta: AblationResult['delta'] = {};
+      for (const m of [config.headline, 'success@1', 'mrr']) {
+        delta[m] = pairedBootstrap(perQueryValues(report, m), perQueryValues(r, m), { seed: hash32(`${config.name}/${run.name}/${stage}`) });
+      }
+      ablations.push({ stage, metrics: r.metrics, delta });
+    }
+  }
+  return {
+    name: run.name,
+    ...(run.lang ? { lang: run.lang } : {}),
+    split: run.split,
+    n: report.n,
+    dropped,
+    metrics: report.metrics,
+    successCurve: report.successCurve,
+    queriesPerSecond: report.queriesPerSecond,
+    indexBuildSeconds: report.indexBuildSeconds,
+    vocabulary: { name: vocabulary, concepts: linker.concepts, terms: linker.terms },
+    ablations,
+  };
+}
+
+function macro(runs: RunResult[]): Record<string, number> | undefined {
+  if (runs.length < 2) return undefined;
+  const keys = Object.keys(runs[0]!.metrics);
+  return Object.fromEntries(keys.map((k) => [k, runs.reduce((s, r) => s + (r.metrics[k] ?? 0), 0) / runs.length]));
+}
+
+type Baselines = Record<string, Record<string, number>>;
+
+function readResults(dir: string): BenchmarkResult[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as BenchmarkResult);
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      fast: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      ablate: { type: 'boolean', default: false },
+      'check-baselines': { type: 'boolean', default: false },
+      'update-baselines': { type: 'boolean', default: false },
+      'report-only': { type: 'boolean', default: false },
+    },
+  });
+  if (values['report-only']) {
+    const dir = join(ROOT, 'eval', 'results');
+    const all = readResults(dir);
+    if (all.length === 0) throw new Error('no results in eval/results: run npm run eval first');
+    const first = all[0]!;
+    writeFileSync(join(dir, 'report.html'), renderHtmlReport(all, { title: 'normkit evaluation', command: first.command, machine: first.machine, date: first.date }));
+    process.stdout.write(`wrote eval/results/report.html from ${all.length} results\n`);
+    return 0;
+  }
+  const shared = sharedDataDir();
+  if (!shared) {
+    process.stdout.write('../shared/data was not found (set NORMKIT_SHARED_DATA to its path): no benchmark was run.\n');
+    return 0;
+  }
+  const only = values.only?.split(',').map((s) => s.trim());
+  const configs = loadConfigs().filter((c) => (!only || only.includes(c.name)) && (!values.fast || c.fast));
+  if (only) {
+    const unknown = only.filter((o) => !configs.some((c) => c.name === o));
+    if (unknown.length) throw new Error(`unknown benchmark(s): ${unknown.join(', ')}`);
+  }
+  const cacheDir = process.env['NORMKIT_EVAL_CACHE'] ?? join(ROOT, '.normkit-eval');
+  mkdirSync(cacheDir, { recursive: true });
+  const store = VocabStore.open(join(cacheDir, 'normkit.db'));
+  const resultsDir = join(ROOT, 'eval', 'results', ...(values.fast ? ['fast'] : []));
+  mkdirSync(resultsDir, { recursive: true });
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+  const command = `npm run eval${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+  const started = performance.now();
+  const results: BenchmarkResult[] = [];
+  try {
+    for (const config of configs) {
+      const t0 = performance.now();
+      const params = { ...config.params, ...(values.fast ? config.fast?.params : {}) };
+      const loaded = await LOADERS[config.loader]!({ shared, params });
+      const runs: RunResult[] = [];
+      for (const run of loaded.runs) {
+        const r = await runOne(store, cacheDir, config, run, { fast: values.fast, ablate: values.ablate });
+        runs.push(r);
+        process.stdout.write(
+          `${config.name}/${r.name}: n=${r.n} ${[...new Set([config.headline, 'success@1', 'mrr'])].map((m) => `${m}=${(r.metrics[m] ?? 0).toFixed(3)}`).join(' ')} (${r.queriesPerSecond.toFixed(0)} q/s)\n`,
+        );
+      }
+      const m = macro(runs);
+      const result: BenchmarkResult = {
+        benchmark: config.name,
+        group: config.group,
+        title: config.title,
+        preset: config.preset,
+        headline: config.headline,
+        runs,
+        ...(m ? { macro: m } : {}),
+        notes: loaded.notes,
+        date: new Date().toISOString(),
+        machine,
+        command,
+        seconds: (performance.now() - t0) / 1000,
+      };
+      writeFileSync(join(resultsDir, `${config.name}.json`), `${JSON.stringify(result, null, 2)}\n`);
+      results.push(result);
+    }
+  } finally {
+    store.close();
+  }
+  const total = (performance.now() - started) / 1000;
+  process.stdout.write(`${results.length} benchmarks in ${total.toFixed(0)} s\n`);
+
+  if (!values.fast && !only) {
+    const all = readResults(resultsDir);
+    writeFileSync(join(ROOT, 'EVALUATION.md'), renderEvaluationMd(all, { command, machine, date: new Date().toISOString(), seconds: total }));
+    process.stdout.write('wrote EVALUATION.md\n');
+    writeFileSync(join(resultsDir, 'report.html'), renderHtmlReport(all, { title: 'normkit evaluation', command, machine, date: new Date().toISOString() }));
+    process.stdout.write('wrote eval/results/report.html\n');
+  }
+
+  const baselinesFile = join(ROOT, 'eval', 'baselines.json');
+  const headline = (r: BenchmarkResult): Record<string, number> => Object.fromEntries(r.runs.map((run) => [run.name, Number((run.metrics[r.headline] ?? 0).toFixed(4))]));
+  if (values['update-baselines']) {
+    const existing: Baselines = existsSync(baselinesFile) ? (JSON.parse(readFileSync(baselinesFile, 'utf8')) as { fast: Baselines }).fast : {};
+    for (const r of results) existing[r.benchmark] = headline(r);
+    writeFileSync(baselinesFile, `${JSON.stringify({ about: `Headline metric per run of \`npm run eval -- --fast\`; CI fails when a run drops more than ${BASELINE_TOLERANCE} below.`, fast: existing }, null, 2)}\n`);
+    process.stdout.write(`updated ${baselinesFile}\n`);
+  }
+  if (values['check-baselines']) {
+    const baselines = (JSON.parse(readFileSync(baselinesFile, 'utf8')) as { fast: Baselines }).fast;
+    const drops: string[] = [];
+    for (const r of results) {
+      for (const [run, value] of Object.entries(headline(r))) {
+        const want = baselines[r.benchmark]?.[run];
+        if (want === undefined) drops.push(`${r.benchmark}/${run}: no baseline recorded (run with --update-baselines)`);
+        else if (value < want - BASELINE_TOLERANCE) drops.push(`${r.benchmark}/${run}: ${r.headline} ${value.toFixed(4)} < baseline ${want.toFixed(4)} − ${BASELINE_TOLERANCE}`);
+      }
+    }
+    if (drops.length) {
+      process.stdout.write(`baseline check FAILED:\n${drops.map((d) => `  ${d}`).join('\n')}\n`);
+      return 1;
+    }
+    process.stdout.write('baseline check passed: no headline number dropped more than 2 points\n');
+  }
+  return 0;
+}
+
+process.exitCode = await main();

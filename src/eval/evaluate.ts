@@ -1,0 +1,107 @@
+/**
+ * Runs a linker over a query set and scores it (metrics.ts).
+ *
+ * Each query is linked once, retrieving `depth` candidates; every metric is computed on
+ * that list (so MRR and MAP are "@depth"). Queries with an empty gold list are NIL queries:
+ * they are counted but not scored. Queries whose gold concepts are all outside the linker's
+ * vocabulary are scored (they can only fail) and counted in `goldMissing`.
+ */
+import type { LinkCandidate, Linker } from '../pipeline/linker.js';
+import type { Query } from '../queries.js';
+import { meanMetrics, parseMetric, scoreQuery, type MetricSpec } from './metrics.js';
+
+export const DEFAULT_METRICS = ['success@1', 'success@5', 'success@10', 'recall@10', 'mrr', 'ndcg@10', 'map'];
+
+export interface EvaluateOptions {
+  /** Candidates retrieved per query. Default 10. */
+  depth?: number;
+  metrics?: readonly string[];
+  /** Also compute success@1..curveMax (capped at depth). Default 0 (none). */
+  curveMax?: number;
+}
+
+export interface QueryOutcome {
+  qid: string;
+  text: string;
+  normalized: string;
+  gold: string[];
+  candidates: LinkCandidate[];
+  /** 1-based rank of the first gold concept, or null when none was retrieved. */
+  goldRank: number | null;
+  rulesFired: string[];
+  /** Per-query metrics; undefined for NIL queries. */
+  metrics?: Record<string, number>;
+}
+
+export interface EvaluationReport {
+  /** Scored queries. */
+  n: number;
+  nil: number;
+  goldMissing: number;
+  depth: number;
+  metrics: Record<string, number>;
+  successCurve: number[];
+  queriesPerSecond: number;
+  indexBuildSeconds: number;
+  outcomes: QueryOutcome[];
+}
+
+export function evaluateLinker(linker: Linker, queries: readonly Query[], options: EvaluateOptions = {}): EvaluationReport {
+  const depth = options.depth ?? 10;
+  const specs: MetricSpec[] = (options.metrics ?? DEFAULT_METRICS).map(parseMetric);
+  const curveMax = Math.min(options.curveMax ?? 0, depth);
+  const curveSpecs = Array.from({ length: curveMax }, (_, i) => parseMetric(`success@${i + 1}`));
+  const outcomes: QueryOutcome[] = [];
+  let nil = 0;
+  let goldMissing = 0;
+  const started = performance.now();
+  for (const q of queries) {
+    const r = linker.link(q.text, depth);
+    const ranked = r.candidates.map((c) => c.conceptId);
+    const gold = new Set(q.gold);
+    const at = ranked.findIndex((id) => gold.has(id));
+    const outcome: QueryOutcome = {
+      qid: q.qid,
+      text: q.text,
+      normalized: r.normalized,
+      gold: q.gold,
+      candidates: r.candidates,
+      goldRank: at >= 0 ? at + 1 : null,
+      rulesFired: r.rulesFired,
+    };
+    if (q.gold.length === 0) nil++;
+    else {
+      if (!q.gold.some((g) => linker.hasConcept(g))) goldMissing++;
+      outcome.metrics = scoreQuery(ranked, new Map(q.gold.map((g) => [g, 1])), [...specs, ...curveSpecs])!;
+    }
+    outcomes.push(outcome);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const scored = outcomes.flatMap((o) => (o.metrics ? [o.metrics] : []));
+  const curve = meanMetrics(scored, curveSpecs);
+  return {
+    n: scored.length,
+    nil,
+    goldMissing,
+    depth,
+    metrics: meanMetrics(scored, specs),
+    successCurve: curveSpecs.map((s) => curve[s.name]!),
+    queriesPerSecond: queries.length / Math.max(seconds, 1e-9),
+    indexBuildSeconds: linker.buildSeconds,
+    outcomes,
+  };
+}
+
+/** One line of the `--errors` analysis file. */
+export function errorRecord(o: QueryOutcome, name: (id: string) => string | undefined): Record<string, unknown> {
+  return {
+    qid: o.qid,
+    query: o.text,
+    normalized: o.normalized,
+    gold: o.gold.map((id) => ({ id, name: name(id) ?? null })),
+    top5: o.candidates.slice(0, 5).map((c) => ({ id: c.conceptId, name: name(c.conceptId) ?? null, score: Number(c.score.toFixed(6)), term: c.term.text, lang: c.term.lang })),
+    goldRank: o.goldRank,
+    correct: o.goldRank === 1,
+    rulesFired: o.rulesFired,
+  };
+}

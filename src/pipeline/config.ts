@@ -1,0 +1,62 @@
+/**
+ * Pipeline configuration: which stages a linker runs and with what settings. A preset
+ * is a named configuration (presets.ts); `--pipeline FILE` loads one from JSON.
+ *
+ * Stages so far: normalize → filter → generators. Later stages (rule packs, dense
+ * generators, fusion, hubness correction, reranking, decision) add their own sections.
+ */
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { InputError } from '../errors.js';
+import { describeIssue } from '../vocab/importers/jsonl.js';
+
+export const charTfidfSchema = z.strictObject({
+  type: z.literal('char-tfidf'),
+  /** n-gram length (2–5). */
+  n: z.number().int().min(2).max(5).default(3),
+  sublinearTf: z.boolean().default(false),
+  /** Candidates this generator returns per query. */
+  k: z.number().int().min(1).max(10_000).default(100),
+});
+
+export const pipelineSchema = z.strictObject({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  normalize: z
+    .strictObject({
+      /**
+       * full: NFKC, case, accents, punctuation folded (`foldText`);
+       * lowercase: lower case only, as scikit-learn's default analyzer (the ablation baseline).
+       */
+      fold: z.enum(['full', 'lowercase']).default('full'),
+    })
+    .default({ fold: 'full' }),
+  /** Keep only concepts with at least one of these types (e.g. MeSH tree "C" for diseases). */
+  filter: z.strictObject({ types: z.array(z.string().min(1)).min(1) }).optional(),
+  /** Candidate generators. One for now; fusion of several arrives with the dense generators. */
+  generators: z.array(charTfidfSchema).length(1, 'exactly one generator is supported until fusion exists'),
+});
+
+export type PipelineConfig = z.infer<typeof pipelineSchema>;
+export type PipelineInput = z.input<typeof pipelineSchema>;
+export type CharTfidfConfig = z.infer<typeof charTfidfSchema>;
+
+/** Validates a configuration object; errors name the field. */
+export function parsePipeline(value: unknown, file = '(pipeline)'): PipelineConfig {
+  const parsed = pipelineSchema.safeParse(value);
+  if (!parsed.success) {
+    const { reason, field, message } = describeIssue(parsed.error);
+    throw new InputError([{ file, field, reason, message }]);
+  }
+  return parsed.data;
+}
+
+export async function loadPipeline(file: string): Promise<PipelineConfig> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new InputError([{ file, reason: 'malformed-json', message: `cannot read pipeline: ${(err as Error).message}` }]);
+  }
+  return parsePipeline(value, file);
+}
