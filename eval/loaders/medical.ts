@@ -176,10 +176,9 @@ export const hpoTranslations: Loader = async ({ shared, params }) => {
     const queries: Query[] = [];
     const statuses = lang === 'fr' ? ['OFFICIAL', 'CANDIDATE'] : ['OFFICIAL'];
     rows.forEach((r, i) => {
-      if (r['lang'] !== lang) return;
+      if (r['lang'] !== lang || hashSplit(r['hp_id']!, seed, devFraction) !== split) return;
       if (!statuses.includes(r['status']!)) return count(dropped, `status ${r['status']}`);
       const qid = `${r['hp_id']}/${lang}/${i}`;
-      if (hashSplit(r['hp_id']!, seed, devFraction) !== split) return;
       queries.push({ qid, text: r['translation']!, gold: [r['hp_id']!] });
     });
     runs.push({ name: lang, lang, split, vocabulary, queries, dropped });
