@@ -118,7 +118,10 @@ async function runOne(
     if (!ok) dropped['gold outside the vocabulary'] = (dropped['gold outside the vocabulary'] ?? 0) + 1;
     return ok;
   });
-  const queries = sample(inVocabulary, options.fast ? config.fast?.sample : undefined, `${config.name}/${run.name}`);
+  const sampled = sample(inVocabulary, options.fast ? config.fast?.sample : undefined, `${config.name}/${run.name}`);
+  // Document co-reference: each mention is linked through its group's canonical form.
+  const canonical = run.canonicalText;
+  const queries = canonical ? sampled.map((q) => ({ ...q, text: canonical.get(q.qid) ?? q.text })) : sampled;
   const evalOptions = { depth: config.depth, metrics, curveMax: Math.min(CURVE_MAX, config.depth) };
   const report = evaluateLinker(linker, queries, evalOptions);
 
@@ -130,8 +133,9 @@ async function runOne(
       if (cfg) variants.push([stage, Linker.build(store, vocabulary, cfg, { cacheDir: indexes, extraTerms })]);
     }
     if (extraTerms.length > 0) variants.push(['train-synonyms', Linker.build(store, vocabulary, pipeline, { cacheDir: indexes })]);
-    for (const [stage, ablated] of variants) {
-      const r = evaluateLinker(ablated, queries, evalOptions);
+    const runs: Array<[string, EvaluationReport]> = variants.map(([stage, ablated]) => [stage, evaluateLinker(ablated, queries, evalOptions)]);
+    if (canonical) runs.push(['coref', evaluateLinker(linker, sampled, evalOptions)]);
+    for (const [stage, r] of runs) {
       const delta: AblationResult['delta'] = {};
       for (const m of [config.headline, 'success@1', 'mrr']) {
         delta[m] = pairedBootstrap(perQueryValues(report, m), perQueryValues(r, m), { seed: hash32(`${config.name}/${run.name}/${stage}`) });

@@ -2,7 +2,9 @@
  * Medical benchmarks: NCBI-disease and BC5CDR → MeSH, Mantra GSC and QUAERO → the closed
  * set of Mantra's English concept names, CodiEsp → ICD-10-CM, HPO translations → HPO English.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { corefDocument } from '../../src/normalize/coref.js';
 import type { ExtraTerm } from '../../src/pipeline/linker.js';
 import type { Query } from '../../src/queries.js';
 import type { ConceptLine } from '../../src/vocab/importers/jsonl.js';
@@ -30,6 +32,41 @@ interface PubtatorRun {
   filterTypes: string[];
 }
 
+const PUBTATOR_FILES: Record<string, Record<string, string>> = {
+  ncbi_disease: { train: 'NCBItrainset_corpus.txt', dev: 'NCBIdevelopset_corpus.txt', test: 'NCBItestset_corpus.txt' },
+  bc5cdr: { train: 'CDR_TrainingSet.PubTator.txt', dev: 'CDR_DevelopmentSet.PubTator.txt', test: 'CDR_TestSet.PubTator.txt' },
+};
+
+/** Title + " " + abstract of each PubTator document (the text mention offsets point into). */
+function pubtatorTexts(file: string): Map<string, string> {
+  const parts = new Map<string, { t: string; a: string }>();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const m = /^(\d+)\|([ta])\|(.*)$/.exec(line);
+    if (!m) continue;
+    const doc = parts.get(m[1]!) ?? { t: '', a: '' };
+    doc[m[2] as 't' | 'a'] = m[3]!;
+    parts.set(m[1]!, doc);
+  }
+  return new Map([...parts].map(([id, d]) => [id, `${d.t} ${d.a}`]));
+}
+
+/** Groups each document's mentions (co-reference) and returns qid → canonical form where it differs. */
+function corefCanonical(texts: Map<string, string>, mentions: Array<{ doc: string; qid: string; text: string; start: number }>): Map<string, string> {
+  const byDoc = new Map<string, typeof mentions>();
+  for (const m of mentions) byDoc.set(m.doc, [...(byDoc.get(m.doc) ?? []), m]);
+  const out = new Map<string, string>();
+  for (const [doc, ms] of byDoc) {
+    const text = texts.get(doc);
+    if (!text) continue;
+    const r = corefDocument(text, [...ms].sort((a, b) => a.start - b.start).map((m) => ({ id: m.qid, text: m.text })));
+    for (const m of ms) {
+      const c = r.canonical.get(m.qid);
+      if (c && c !== m.text) out.set(m.qid, c);
+    }
+  }
+  return out;
+}
+
 /**
  * Mentions of a PubTator corpus (mentions.tsv) → MeSH. The test split is scored; the
  * train split's single-id mentions become extra index terms (never the test split).
@@ -42,6 +79,7 @@ function pubtatorLoader(folder: string, runs: PubtatorRun[], note: string): Load
       const dropped: Record<string, number> = {};
       const queries: Query[] = [];
       const extraTerms: ExtraTerm[] = [];
+      const located: Array<{ doc: string; qid: string; text: string; start: number }> = [];
       for (const m of rows) {
         if (r.type && m['type'] !== r.type) continue;
         const ids = pubtatorIds(m['ids']!);
@@ -58,11 +96,25 @@ function pubtatorLoader(folder: string, runs: PubtatorRun[], note: string): Load
           count(dropped, 'gold is not a MeSH descriptor (supplementary concept or OMIM)');
           continue;
         }
-        queries.push({ qid: mentionQid(m['pmid']!, m['start']!, m['end']!), text: m['mention']!, gold: [...new Set(ids)] });
+        const qid = mentionQid(m['pmid']!, m['start']!, m['end']!);
+        queries.push({ qid, text: m['mention']!, gold: [...new Set(ids)] });
       }
-      return { name: r.name, lang: 'en', split, vocabulary: meshVocabulary(shared), queries, dropped, extraTerms, filterTypes: r.filterTypes };
+      // Co-reference sees every mention of a document, whatever its type or gold.
+      for (const m of rows) {
+        if (m['split'] === split) located.push({ doc: m['pmid']!, qid: mentionQid(m['pmid']!, m['start']!, m['end']!), text: m['mention']!, start: Number(m['start']) });
+      }
+      const texts = pubtatorTexts(join(shared, folder, 'pubtator', PUBTATOR_FILES[folder]![split]!));
+      const canonicalText = corefCanonical(texts, located);
+      return { name: r.name, lang: 'en', split, vocabulary: meshVocabulary(shared), queries, dropped, extraTerms, filterTypes: r.filterTypes, canonicalText };
     });
-    return { runs: out, notes: [note, 'Composite mentions keep every part as gold (a hit on any part counts); train-split mentions with one MeSH id are added to the index as synonyms.'] };
+    return {
+      runs: out,
+      notes: [
+        note,
+        'Composite mentions keep every part as gold (a hit on any part counts); train-split mentions with one MeSH id are added to the index as synonyms.',
+        'Document context: abbreviations defined in the abstract (Schwartz–Hearst) and co-referent mentions are linked through their group\'s canonical form (ablation "coref").',
+      ],
+    };
   };
 }
 

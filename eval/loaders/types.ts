@@ -24,7 +24,11 @@ export interface LoadedRun {
   extraTerms?: ExtraTerm[];
   /** Keep only concepts with these types (pipeline filter). */
   filterTypes?: string[];
-  /** Concept ids the run's vocabulary contains after filtering, when the loader must check gold against it. */
+  /**
+   * Document-level co-reference (src/normalize/coref.ts): qid → the canonical form of the
+   * mention's group, used instead of the mention as written; switched off by the "coref" ablation.
+   */
+  canonicalText?: Map<string, string>;
 }
 
 export interface LoaderContext {

@@ -29,8 +29,16 @@ export const pipelineSchema = z.strictObject({
        * lowercase: lower case only, as scikit-learn's default analyzer (the ablation baseline).
        */
       fold: z.enum(['full', 'lowercase']).default('full'),
+      /** A rule pack run on every query (and, for its `apply: both` stages, on every term): "jobs", "medical", "codes" or a file. */
+      pack: z.string().min(1).optional(),
+      /**
+       * also: search the text as written too, and keep each concept's better score, so a
+       * vocabulary that itself says "junior accountant" still matches it; never (default): only
+       * the pack's output.
+       */
+      raw: z.enum(['also', 'never']).default('never'),
     })
-    .default({ fold: 'full' }),
+    .default({ fold: 'full', raw: 'never' }),
   /** Keep only concepts with at least one of these types (e.g. MeSH tree "C" for diseases). */
   filter: z.strictObject({ types: z.array(z.string().min(1)).min(1) }).optional(),
   /** Candidate generators. One for now; fusion of several arrives with the dense generators. */

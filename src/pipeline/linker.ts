@@ -9,9 +9,12 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CharTfidfIndex, type IndexedTerm } from '../lexical/char-tfidf.js';
+import { CharTfidfIndex, type ConceptMatch, type IndexedTerm } from '../lexical/char-tfidf.js';
+import { compareRanked } from '../rank.js';
 import type { VocabStore } from '../store/store.js';
-import { foldText } from '../text/fold.js';
+import { normalize, rulesFired as firedRules, type FoundCode } from '../normalize/engine.js';
+import { loadPack, type CompiledPack } from '../normalize/pack.js';
+import { foldCode, foldText } from '../text/fold.js';
 import type { PipelineConfig } from './config.js';
 
 export interface ExtraTerm {
@@ -37,9 +40,14 @@ export interface LinkCandidate {
 
 export interface LinkResult {
   input: string;
+  /** The text the generators matched (after the rule pack and folding). */
   normalized: string;
-  /** Ids of the normalization rules that changed the text (rule packs come later). */
+  /** Ids of the rules that changed or recognised something. */
   rulesFired: string[];
+  /** What the rule pack extracted (seniority, contract, location, negated, laterality…). */
+  attributes: Record<string, string[]>;
+  /** Codes found in the text; those in the vocabulary are the first candidates. */
+  codes: FoundCode[];
   candidates: LinkCandidate[];
 }
 
@@ -53,12 +61,16 @@ export class Linker {
   readonly terms: number;
   private readonly index: CharTfidfIndex;
   private readonly conceptIds: ReadonlySet<string>;
-  private readonly normalizeText: (text: string) => string;
+  private readonly pack: CompiledPack | undefined;
+  /** foldCode(code) → concept ids, for codes found in queries. */
+  private readonly codes: ReadonlyMap<string, string[]>;
 
   private constructor(init: {
     config: PipelineConfig;
     vocabulary: string;
     index: CharTfidfIndex;
+    pack: CompiledPack | undefined;
+    codes: ReadonlyMap<string, string[]>;
     buildSeconds: number;
     fromCache: boolean;
   }) {
@@ -70,7 +82,8 @@ export class Linker {
     this.terms = init.index.size;
     this.conceptIds = new Set(init.index.terms.map((t) => t.conceptId));
     this.concepts = this.conceptIds.size;
-    this.normalizeText = normalizer(init.config);
+    this.pack = init.pack;
+    this.codes = init.codes;
   }
 
   static build(store: VocabStore, vocabulary: string, config: PipelineConfig, options: LinkerOptions = {}): Linker {
@@ -78,6 +91,7 @@ export class Linker {
     const info = store.vocabulary(vocabulary);
     const gen = config.generators[0]!;
     const extra = options.extraTerms ?? [];
+    const pack = config.normalize.pack ? loadPackCached(config.normalize.pack) : undefined;
     const key = createHash('sha256')
       .update(
         JSON.stringify({
@@ -85,6 +99,7 @@ export class Linker {
           checksum: info.checksum,
           importedAt: info.importedAt,
           fold: config.normalize.fold,
+          pack: pack?.stages.some((st) => st.appliesToTerms) ? pack.fingerprint : null,
           filter: config.filter ?? null,
           n: gen.n,
           sublinearTf: gen.sublinearTf,
@@ -106,14 +121,14 @@ export class Linker {
       }
     }
     if (!index) {
-      const norm = normalizer(config);
+      const termKey = termNormalizer(config, pack);
       const terms: IndexedTerm[] = [];
       const known = new Set<string>();
       for (const t of store.terms(vocabulary, config.filter ? { types: config.filter.types } : {})) {
         known.add(t.conceptId);
-        terms.push({ conceptId: t.conceptId, text: t.text, norm: config.normalize.fold === 'full' ? t.norm : norm(t.text), lang: t.lang });
+        terms.push({ conceptId: t.conceptId, text: t.text, norm: termKey(t.text, t.norm), lang: t.lang });
       }
-      for (const e of extra) if (known.has(e.conceptId)) terms.push({ ...e, norm: norm(e.text) });
+      for (const e of extra) if (known.has(e.conceptId)) terms.push({ ...e, norm: termKey(e.text) });
       index = CharTfidfIndex.build(terms, { n: gen.n, sublinearTf: gen.sublinearTf });
       if (file) {
         mkdirSync(join(options.cacheDir!, vocabulary), { recursive: true });
@@ -122,7 +137,20 @@ export class Linker {
         renameSync(tmp, file);
       }
     }
-    return new Linker({ config, vocabulary, index, buildSeconds: (performance.now() - started) / 1000, fromCache });
+    const codes = new Map<string, string[]>();
+    if (pack) {
+      const inIndex = new Set(index.terms.map((t) => t.conceptId));
+      const addCode = (code: string, id: string): void => {
+        if (!inIndex.has(id)) return;
+        const k = foldCode(code);
+        const list = codes.get(k);
+        if (!list) codes.set(k, [id]);
+        else if (!list.includes(id)) list.push(id);
+      };
+      for (const id of inIndex) addCode(id, id);
+      for (const t of store.terms(vocabulary, { includeCodes: true })) if (t.kind === 'code') addCode(t.text, t.conceptId);
+    }
+    return new Linker({ config, vocabulary, index, pack, codes, buildSeconds: (performance.now() - started) / 1000, fromCache });
   }
 
   /** Whether a concept id is in what this linker searches (after the type filter). */
@@ -131,18 +159,74 @@ export class Linker {
   }
 
   link(text: string, k = 10): LinkResult {
-    const normalized = this.normalizeText(text);
     const gen = this.config.generators[0]!;
-    const candidates = this.index.search(normalized, Math.min(k, gen.k)).map((m) => ({
+    let normalized: string;
+    let rulesFired: string[] = [];
+    let attributes: Record<string, string[]> = {};
+    let codes: FoundCode[] = [];
+    if (this.pack) {
+      const r = normalize(text, this.pack);
+      normalized = this.config.normalize.fold === 'full' ? r.key : r.text.toLowerCase();
+      rulesFired = firedRules(r);
+      attributes = r.attributes;
+      codes = r.codes;
+    } else normalized = this.config.normalize.fold === 'full' ? foldText(text) : text.toLowerCase();
+
+    const byCode: LinkCandidate[] = [];
+    for (const c of codes) {
+      for (const id of this.codes.get(foldCode(c.code)) ?? []) {
+        if (!byCode.some((b) => b.conceptId === id)) byCode.push({ conceptId: id, score: 1, term: { text: c.code, lang: '' }, generator: 'code' });
+      }
+    }
+    const depth = Math.min(k, gen.k);
+    let matches = this.index.search(normalized, depth);
+    if (this.pack && this.config.normalize.raw === 'also') {
+      const raw = this.config.normalize.fold === 'full' ? foldText(text) : text.toLowerCase();
+      if (raw !== normalized) matches = bestPerConcept([...matches, ...this.index.search(raw, depth)]).slice(0, depth);
+    }
+    if (this.pack) {
+      // Normalization can make different terms equal ("Morphines" and "Morphine"): on such
+      // near-ties, the term the input spells out as written goes first.
+      const rawKey = foldText(text);
+      matches = bestPerConcept(matches.map((m) => (foldText(m.term.text) === rawKey ? m : { ...m, score: m.score * (1 - EXACT_TIE_MARGIN) })));
+    }
+    const lexical = matches.map((m) => ({
       conceptId: m.conceptId,
       score: m.score,
       term: { text: m.term.text, lang: m.term.lang },
       generator: gen.type,
     }));
-    return { input: text, normalized, rulesFired: [], candidates };
+    const candidates = [...byCode, ...lexical.filter((c) => !byCode.some((b) => b.conceptId === c.conceptId))].slice(0, k);
+    return { input: text, normalized, rulesFired, attributes, codes, candidates };
   }
 }
 
-function normalizer(config: PipelineConfig): (text: string) => string {
-  return config.normalize.fold === 'full' ? foldText : (t) => t.toLowerCase();
+/** How much a normalized-only match loses against a match of the text as written. */
+const EXACT_TIE_MARGIN = 1e-4;
+
+/** Each concept once, with its best match, in ranking order. */
+function bestPerConcept(matches: ConceptMatch[]): ConceptMatch[] {
+  const best = new Map<string, ConceptMatch>();
+  for (const m of matches) {
+    const prev = best.get(m.conceptId);
+    if (!prev || m.score > prev.score) best.set(m.conceptId, m);
+  }
+  return [...best.values()].sort((a, b) => compareRanked({ id: a.conceptId, score: a.score }, { id: b.conceptId, score: b.score }));
+}
+
+/** The match key of a vocabulary term: folded, after the pack's term stages when it has any. */
+function termNormalizer(config: PipelineConfig, pack: CompiledPack | undefined): (text: string, stored?: string) => string {
+  const termStages = pack?.stages.some((st) => st.appliesToTerms) ? pack : undefined;
+  if (config.normalize.fold === 'lowercase') {
+    return (text) => (termStages ? normalize(text, termStages, { target: 'term', trace: false }).text : text).toLowerCase();
+  }
+  return (text, stored) => (termStages ? normalize(text, termStages, { target: 'term', trace: false }).key : stored ?? foldText(text));
+}
+
+const packCache = new Map<string, CompiledPack>();
+
+function loadPackCached(nameOrFile: string): CompiledPack {
+  let p = packCache.get(nameOrFile);
+  if (!p) packCache.set(nameOrFile, (p = loadPack(nameOrFile)));
+  return p;
 }
