@@ -9,7 +9,11 @@ import { renderEval } from './src/cli/eval.js';
 import { renderConcept, renderFetch, renderImport, renderList, renderStats } from './src/cli/vocab.js';
 import { resolveDataDir, storePath } from './src/config.js';
 import { runDemo } from './src/demo.js';
-import { ExitCode, NormkitError } from './src/errors.js';
+import { ExitCode, NormkitError, UsageError } from './src/errors.js';
+import { normalizeFile, resultRecord } from './src/normalize/batch.js';
+import { normalize } from './src/normalize/engine.js';
+import { loadPack } from './src/normalize/pack.js';
+import { renderNormalize } from './src/cli/normalize.js';
 import { runEval } from './src/eval/run-eval.js';
 import { loadPipeline } from './src/pipeline/config.js';
 import { DEFAULT_PRESET, preset, presetNames } from './src/pipeline/presets.js';
@@ -185,6 +189,39 @@ program
       });
       print(opts.json, result.summary, () => renderEval(result, pipeline.name));
     });
+  });
+
+program
+  .command('normalize')
+  .description('clean a job title or clinical mention with a rule pack: normalized text, attributes, codes, trace')
+  .argument('[text]', 'the text to normalize (or use --input for a file)')
+  .option('--pack <pack>', 'rule pack: jobs, medical, codes, or a YAML/JSON file', 'jobs')
+  .option('--explain', 'show every rule that fired, with its spans before and after')
+  .option('--input <file>', 'normalize every line of a file (.jsonl: the "text" field of each object; else each line)')
+  .option('--output <file>', 'with --input: write JSONL here instead of standard output')
+  .option('--field <name>', 'with --input: the JSONL field holding the text', 'text')
+  .option('--skip-invalid', 'with --input: skip bad lines and report their counts')
+  .option('--json', 'print the result as JSON')
+  .action(async (text: string | undefined, opts) => {
+    const pack = loadPack(opts.pack as string);
+    if (opts.input) {
+      if (text !== undefined) throw new UsageError('give either a text or --input, not both');
+      const r = await normalizeFile(opts.input as string, opts.output as string | undefined, {
+        pack,
+        field: opts.field as string,
+        explain: Boolean(opts.explain),
+        skipInvalid: Boolean(opts.skipInvalid),
+        ...(opts.output ? { progress: terminalProgress() } : {}),
+      });
+      if (opts.output) {
+        const summary = { lines: r.lines, written: r.written, skipped: r.problems.length, seconds: r.seconds, output: opts.output as string };
+        print(opts.json, summary, () => `normalized ${r.written} of ${r.lines} lines in ${r.seconds.toFixed(1)} s → ${opts.output as string}${r.problems.length ? ` (${r.problems.length} bad lines skipped)` : ''}`);
+      }
+      return;
+    }
+    if (text === undefined) throw new UsageError('give a text to normalize, or --input FILE');
+    const r = normalize(text, pack);
+    print(opts.json, resultRecord(r, Boolean(opts.explain)), () => renderNormalize(r, Boolean(opts.explain)));
   });
 
 program

@@ -85,6 +85,7 @@ export function findAbbreviations(text: string): AbbreviationDefinition[] {
     const sentence = text.slice(from, to);
     for (const m of sentence.matchAll(/\(([^()]*)\)/g)) {
       const open = m.index;
+      const full = m[1]!.trim();
       let inner = m[1]!;
       // "(SF; ref)", "(SF, see below)": the short form is before the first ; or ,
       const cut = inner.search(/[;,]\s/);
@@ -103,11 +104,11 @@ export function findAbbreviations(text: string): AbbreviationDefinition[] {
       }
       // SF (long form): the word just before the parenthesis is the short form
       const prev = /(\S+)$/.exec(before);
-      if (prev && isValidShortForm(prev[1]!) && innerTrim.split(/\s+/).length > 1) {
+      if (prev && isValidShortForm(prev[1]!) && full.split(/\s+/).length > 1) {
         const sf = prev[1]!;
-        const lf = bestLongForm(sf, innerTrim);
-        if (accept(sf, lf) && innerTrim.toLowerCase().startsWith(lf.toLowerCase().slice(0, 1)) && lf === innerTrim) {
-          out.push({ short: sf, long: lf, shortStart: from + prev.index, longStart: innerStart });
+        const lf = bestLongForm(sf, full);
+        if (accept(sf, lf) && lf === full) {
+          out.push({ short: sf, long: lf, shortStart: from + prev.index, longStart: from + open + 1 + m[1]!.indexOf(full) });
         }
       }
     }

@@ -190,9 +190,9 @@ export function tidy(s: string): string {
     t = t
       .replace(/\(\s*[-/,;:|]*\s*\)|\[\s*[-/,;:|]*\s*\]|\{\s*\}/g, ' ')
       .replace(/\s+([,;:])/g, '$1')
-      .replace(/([-/,;:|])(?:\s*[-/,;:|])+/g, '$1')
+      .replace(/([-/,;:|])(?:\s+[-/,;:|])+/g, '$1')
       .replace(/\s+/g, ' ')
-      .replace(/^[\s\-/,;:|.!*+&@#~]+|[\s\-/,;:|!*+&@#~(]+$/g, '');
+      .replace(/^[\s\-/,;:|!*+&@#~]+|[\s\-/,;:|!*+&@#~(]+$/g, '');
     if (t === before) break;
   }
   return t.trim();

@@ -28,7 +28,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
@@ -229,7 +229,7 @@ function readPackText(text: string, file: string, seen: string[]): ReadPack {
     throw problem(at, path, message, ruleIdAt(value, path));
   }
   const ext = parsed.data.extends;
-  const base = ext ? readPack(/[/\\]|\.(ya?ml|json)$/.test(ext) ? join(dirname(file), ext) : ext, seen) : undefined;
+  const base = ext ? readPack(/[/\\]|\.(ya?ml|json)$/.test(ext) ? resolve(dirname(file), ext) : ext, seen) : undefined;
   return { input: parsed.data, at, text, ...(base ? { base } : {}) };
 }
 

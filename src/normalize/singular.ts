@@ -14,6 +14,7 @@ const INVARIANT = new Set([
   'sepsis', 'psoriasis', 'series', 'species', 'news', 'physics', 'genetics', 'pediatrics', 'paediatrics', 'orthopedics',
   'orthopaedics', 'obstetrics', 'geriatrics', 'diagnostics', 'analytics', 'logistics', 'economics', 'statistics',
   'electronics', 'mathematics', 'sales', 'operations', 'services', 'relations', 'affairs', 'communications', 'ethics', 'status', 'virus', 'sinus', 'uterus',
+  'resources', 'systems', 'sciences', 'studies', 'arts', 'goods', 'works', 'materials', 'graphics', 'metrics', 'robotics', 'humanities', 'customs',
   'fetus', 'foetus', 'bronchus', 'embolus', 'thrombus', 'calculus', 'nucleus', 'stimulus', 'fungus', 'hiatus', 'anus', 'plexus',
   'humerus', 'pancreas', 'bus', 'gas', 'lens', 'iris', 'pelvis', 'testis', 'ascites', 'rhinitis', 'diagnosis', 'prognosis',
   'syphilis', 'glottis', 'epiglottis', 'cutis', 'mellitus', 'insipidus', 'ductus', 'situs', 'corpus', 'tinnitus', 'pruritus',
@@ -53,10 +54,13 @@ export function singularWord(word: string): string {
   return s || word;
 }
 
-/** Every word of `text` in its singular form. */
+/** Every word of `text` in its singular form, keeping each word's capitalisation. */
 export function singular(text: string): string {
   return text.replace(/[\p{L}]+/gu, (w) => {
     const s = singularWord(w);
-    return s === w.toLowerCase() && w !== w.toLowerCase() ? w : s;
+    if (s === w || s === w.toLowerCase()) return w;
+    if (w === w.toUpperCase()) return s.toUpperCase();
+    if (w[0] === w[0]!.toUpperCase()) return s[0]!.toUpperCase() + s.slice(1);
+    return s;
   });
 }
