@@ -6,7 +6,7 @@
  *   --ablate             also run each benchmark with each stage switched off, with paired bootstrap CIs
  *   --check-baselines    exit 1 when a headline number is more than 2 points below eval/baselines.json
  *   --update-baselines   record this run's headline numbers in eval/baselines.json
- *   --report-only        rebuild eval/results/report.html from the results already there
+ *   --report-only        rebuild EVALUATION.md and eval/results/report.html from the results already there
  *
  * Writes eval/results/<benchmark>.json (eval/results/fast/ with --fast), and after a full
  * run regenerates EVALUATION.md and eval/results/report.html. Vocabularies and indexes are
@@ -189,8 +189,10 @@ async function main(): Promise<number> {
     const all = readResults(dir);
     if (all.length === 0) throw new Error('no results in eval/results: run npm run eval first');
     const first = all[0]!;
-    writeFileSync(join(dir, 'report.html'), renderHtmlReport(all, { title: 'normkit evaluation', command: first.command, machine: first.machine, date: first.date }));
-    process.stdout.write(`wrote eval/results/report.html from ${all.length} results\n`);
+    const info = { command: first.command, machine: first.machine, date: first.date };
+    writeFileSync(join(ROOT, 'EVALUATION.md'), renderEvaluationMd(all, { ...info, seconds: all.reduce((s, r) => s + r.seconds, 0) }));
+    writeFileSync(join(dir, 'report.html'), renderHtmlReport(all, { title: 'normkit evaluation', ...info }));
+    process.stdout.write(`wrote EVALUATION.md and eval/results/report.html from ${all.length} results\n`);
     return 0;
   }
   const shared = sharedDataDir();

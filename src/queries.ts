@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { InputError, type InputProblem } from './errors.js';
-import { DEFAULT_MAX_LINE_BYTES, readLines } from './io/lines.js';
+import { readJsonlObjects } from './io/jsonl.js';
+import { DEFAULT_MAX_LINE_BYTES } from './io/lines.js';
 import { describeIssue } from './vocab/importers/jsonl.js';
 import { LANG_RE } from './vocab/importers/read.js';
 
@@ -29,20 +30,13 @@ export async function readQueries(file: string, options: ReadQueriesOptions = {}
   const queries: Query[] = [];
   const problems: InputProblem[] = [];
   const seen = new Map<string, number>();
-  for await (const r of readLines(file, { maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES })) {
-    const at = { file, line: r.lineNo };
-    if ('error' in r) {
-      problems.push({ ...at, reason: r.error, message: r.message });
+  for await (const line of readJsonlObjects(file, { maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES })) {
+    const at = { file, line: line.lineNo };
+    if ('reason' in line) {
+      problems.push({ ...at, reason: line.reason, message: line.message });
       continue;
     }
-    if (!r.text.trim()) continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(r.text);
-    } catch (err) {
-      problems.push({ ...at, reason: 'malformed-json', message: `not valid JSON: ${(err as Error).message}` });
-      continue;
-    }
+    const value = line.value;
     const parsed = querySchema.safeParse(value);
     if (!parsed.success) {
       const { reason, field, message } = describeIssue(parsed.error);
@@ -54,7 +48,7 @@ export async function readQueries(file: string, options: ReadQueriesOptions = {}
       problems.push({ ...at, field: 'qid', reason: 'duplicate-id', message: `duplicate qid "${parsed.data.qid}" (first at line ${first})` });
       continue;
     }
-    seen.set(parsed.data.qid, r.lineNo);
+    seen.set(parsed.data.qid, line.lineNo);
     queries.push(parsed.data);
   }
   if (problems.length > 0 && !options.skipInvalid) throw new InputError(problems.slice(0, 20), problems.length, 'Fix the query file, or skip bad lines with --skip-invalid.');

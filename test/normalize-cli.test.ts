@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Linker } from '../src/pipeline/linker.js';
@@ -45,6 +45,7 @@ test('normkit normalize --input: JSONL and text files, atomic output, bad lines'
   assert.equal(bad.status, 3);
   assert.match(bad.stderr, /titles\.jsonl:2: not valid JSON/);
   assert.equal(existsSync(join(dir, 'bad.jsonl')), false, 'no half-written output');
+  assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.tmp')), [], 'no temporary file left behind');
   const skipped = runCli(['normalize', '--input', input, '--output', join(dir, 'bad.jsonl'), '--skip-invalid'], dir);
   assert.equal(skipped.status, 0, skipped.stderr);
   assert.match(skipped.stdout, /normalized 1 of 3 lines .*\(2 bad lines skipped\)/);

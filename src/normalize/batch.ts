@@ -6,6 +6,7 @@
 import { createWriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { InputError, type InputProblem } from '../errors.js';
+import { readJsonlObjects, type JsonlLine } from '../io/jsonl.js';
 import { readLines } from '../io/lines.js';
 import { silentProgress, type Progress } from '../progress.js';
 import { normalize, rulesFired, type NormalizeResult } from './engine.js';
@@ -41,6 +42,14 @@ export function resultRecord(r: NormalizeResult, explain: boolean, extra: Record
   };
 }
 
+/** Non-blank lines of a text file, shaped like JSONL entries ({ text }). */
+async function* plainLines(file: string, onBytes: (b: number) => void): AsyncGenerator<JsonlLine> {
+  for await (const r of readLines(file, { onBytes })) {
+    if ('error' in r) yield { lineNo: r.lineNo, reason: r.error, message: r.message };
+    else if (r.text.trim()) yield { lineNo: r.lineNo, value: { text: r.text } };
+  }
+}
+
 export async function normalizeFile(input: string, output: string | undefined, options: BatchOptions): Promise<BatchResult> {
   const started = performance.now();
   const jsonl = /\.jsonl$/i.test(input);
@@ -48,51 +57,54 @@ export async function normalizeFile(input: string, output: string | undefined, o
   const progress = options.progress ?? silentProgress;
   progress.start('normalizing', (await stat(input)).size, 'B');
   const tmp = output ? `${output}.${process.pid}.tmp` : undefined;
-  const out = tmp ? createWriteStream(tmp) : process.stdout;
+  const file = tmp ? createWriteStream(tmp) : undefined;
+  // Write errors surface when the file is closed; a destroyed stream's late errors are moot.
+  let writeError: Error | undefined;
+  file?.on('error', (err) => (writeError ??= err));
+  const out = file ?? process.stdout;
   const problems: InputProblem[] = [];
   let lines = 0;
   let written = 0;
   let lastBytes = 0;
   try {
-    for await (const r of readLines(input, { onBytes: (b) => (progress.advance(b - lastBytes), (lastBytes = b)) })) {
-      const at = { file: input, line: r.lineNo };
-      if ('error' in r) {
-        problems.push({ ...at, reason: r.error, message: r.message });
+    const onBytes = (b: number): void => {
+      progress.advance(b - lastBytes);
+      lastBytes = b;
+    };
+    const source = jsonl ? readJsonlObjects(input, { onBytes }) : plainLines(input, onBytes);
+    for await (const entry of source) {
+      const at = { file: input, line: entry.lineNo };
+      lines++;
+      if ('reason' in entry) {
+        problems.push({ ...at, reason: entry.reason, message: entry.message });
+        if (!options.skipInvalid) break;
         continue;
       }
-      if (!r.text.trim()) continue;
-      lines++;
-      let text = r.text;
+      let text: string;
       let extra: Record<string, unknown> = {};
       if (jsonl) {
-        let value: unknown;
-        try {
-          value = JSON.parse(r.text);
-        } catch (err) {
-          problems.push({ ...at, reason: 'malformed-json', message: `not valid JSON: ${(err as Error).message}` });
-          continue;
-        }
-        const v = value as Record<string, unknown> | null;
-        if (!v || typeof v !== 'object' || typeof v[field] !== 'string') {
+        const v = entry.value;
+        if (typeof v[field] !== 'string') {
           problems.push({ ...at, field, reason: 'invalid-field', message: `expected an object with a string field "${field}"` });
+          if (!options.skipInvalid) break;
           continue;
         }
         text = v[field] as string;
         extra = Object.fromEntries(Object.entries(v).filter(([k]) => k !== field));
-      }
+      } else text = entry.value['text'] as string;
       const line = `${JSON.stringify(resultRecord(normalize(text, options.pack, { trace: options.explain ?? false }), options.explain ?? false, extra))}\n`;
       if (!out.write(line)) await new Promise<void>((resolve) => out.once('drain', resolve));
       written++;
-      if (problems.length > 0 && !options.skipInvalid) break;
     }
     if (problems.length > 0 && !options.skipInvalid) throw new InputError(problems.slice(0, 20), problems.length, 'Fix the input, or skip bad lines with --skip-invalid.');
-    if (tmp) {
-      await new Promise<void>((resolve, reject) => (out as ReturnType<typeof createWriteStream>).end((err?: Error | null) => (err ? reject(err) : resolve())));
+    if (file && tmp) {
+      await new Promise<void>((resolve) => file.end(() => resolve()));
+      if (writeError) throw writeError;
       await rename(tmp, output!);
     }
   } catch (err) {
-    if (tmp) {
-      (out as ReturnType<typeof createWriteStream>).destroy();
+    if (file && tmp) {
+      if (!file.closed) await new Promise<void>((resolve) => file.once('close', () => resolve()).destroy());
       await rm(tmp, { force: true });
     }
     throw err;

@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { parse as parseCsv, type CsvError } from 'csv-parse';
 import { InputError } from '../../errors.js';
-import { readLines } from '../../io/lines.js';
+import { readJsonlObjects } from '../../io/jsonl.js';
 import type { ReadContext } from './format.js';
 
 export function wrongFileType(file: string, message: string): InputError {
@@ -33,30 +33,10 @@ export interface JsonlRecord {
 export async function* readJsonl(file: string, ctx: ReadContext): AsyncGenerator<JsonlRecord> {
   const { builder } = ctx;
   builder.touchFile(file);
-  for await (const r of readLines(file, { maxLineBytes: ctx.maxLineBytes, onBytes: byteCounter(ctx) })) {
-    if ('error' in r) {
-      builder.countRow(file);
-      builder.problem({ file, line: r.lineNo }, r.error, r.message);
-      continue;
-    }
-    const text = r.text.trim();
-    if (!text) continue;
-    if (r.lineNo === 1 && text.startsWith('[')) {
-      throw wrongFileType(file, `expected JSONL (one JSON object per line) but this looks like a JSON array; convert it with: jq -c '.[]' ${basename(file)}`);
-    }
+  for await (const line of readJsonlObjects(file, { maxLineBytes: ctx.maxLineBytes, onBytes: byteCounter(ctx) })) {
     builder.countRow(file);
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (err) {
-      builder.problem({ file, line: r.lineNo }, 'malformed-json', `not valid JSON: ${(err as Error).message}`);
-      continue;
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      builder.problem({ file, line: r.lineNo }, 'not-an-object', `expected a JSON object, got ${Array.isArray(value) ? 'an array' : typeof value}`);
-      continue;
-    }
-    yield { lineNo: r.lineNo, value: value as Record<string, unknown> };
+    if ('reason' in line) builder.problem({ file, line: line.lineNo }, line.reason, line.message);
+    else yield line;
   }
 }
 

@@ -1,0 +1,41 @@
+import { basename } from 'node:path';
+import { InputError } from '../errors.js';
+import { readLines, type ReadLinesOptions } from './lines.js';
+
+/** One non-blank line of a JSONL file: a JSON object, or why it is not one. */
+export type JsonlLine =
+  | { lineNo: number; value: Record<string, unknown> }
+  | { lineNo: number; reason: string; message: string };
+
+/**
+ * The objects of a JSONL file, line by line. Blank lines are skipped; oversized lines,
+ * invalid UTF-8, malformed JSON and non-objects come back as problems for the caller to
+ * report or skip. A file that is one JSON array is a wrong file type (thrown at once).
+ */
+export async function* readJsonlObjects(file: string, options: ReadLinesOptions = {}): AsyncGenerator<JsonlLine> {
+  for await (const r of readLines(file, options)) {
+    if ('error' in r) {
+      yield { lineNo: r.lineNo, reason: r.error, message: r.message };
+      continue;
+    }
+    const text = r.text.trim();
+    if (!text) continue;
+    if (r.lineNo === 1 && text.startsWith('[')) {
+      throw new InputError([
+        { file, reason: 'wrong-file-type', message: `expected JSONL (one JSON object per line) but this looks like a JSON array; convert it with: jq -c '.[]' ${basename(file)}` },
+      ]);
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      yield { lineNo: r.lineNo, reason: 'malformed-json', message: `not valid JSON: ${(err as Error).message}` };
+      continue;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      yield { lineNo: r.lineNo, reason: 'not-an-object', message: `expected a JSON object, got ${Array.isArray(value) ? 'an array' : typeof value}` };
+      continue;
+    }
+    yield { lineNo: r.lineNo, value: value as Record<string, unknown> };
+  }
+}
