@@ -187,8 +187,11 @@ export class Linker {
     if (this.pack) {
       // Normalization can make different terms equal ("Morphines" and "Morphine"): on such
       // near-ties, the term the input spells out as written goes first.
+      // Only perfect matches can tie this way, so only they are checked.
       const rawKey = foldText(text);
-      matches = bestPerConcept(matches.map((m) => (foldText(m.term.text) === rawKey ? m : { ...m, score: m.score * (1 - EXACT_TIE_MARGIN) })));
+      if (matches.some((m) => m.score >= PERFECT)) {
+        matches = bestPerConcept(matches.map((m) => (m.score < PERFECT || foldText(m.term.text) === rawKey ? m : { ...m, score: m.score * (1 - EXACT_TIE_MARGIN) })));
+      }
     }
     const lexical = matches.map((m) => ({
       conceptId: m.conceptId,
@@ -203,6 +206,8 @@ export class Linker {
 
 /** How much a normalized-only match loses against a match of the text as written. */
 const EXACT_TIE_MARGIN = 1e-4;
+/** A cosine this close to 1 is an exact match of the normalized texts. */
+const PERFECT = 1 - 1e-6;
 
 /** Each concept once, with its best match, in ranking order. */
 function bestPerConcept(matches: ConceptMatch[]): ConceptMatch[] {
