@@ -4,10 +4,10 @@
  */
 import { join } from 'node:path';
 import { renderTable } from './cli/table.js';
-import { CharTfidfIndex } from './lexical/char-tfidf.js';
 import { demoDataDir } from './paths.js';
+import { Linker } from './pipeline/linker.js';
+import { preset } from './pipeline/presets.js';
 import type { VocabStore } from './store/store.js';
-import { foldText } from './text/fold.js';
 import { checksumFiles, importVocabulary } from './vocab/import.js';
 
 export const DEMO_VOCABULARIES = [
@@ -57,21 +57,21 @@ export async function runDemo(store: VocabStore, queries = DEMO_QUERIES): Promis
       imported.push(v.name);
     }
   }
-  const indexes = new Map<string, CharTfidfIndex>();
+  const linkers = new Map<string, Linker>();
   const rows: DemoRow[] = [];
   for (const q of queries) {
-    let index = indexes.get(q.vocabulary);
-    if (!index) {
-      index = CharTfidfIndex.build(store.terms(q.vocabulary));
-      indexes.set(q.vocabulary, index);
+    let linker = linkers.get(q.vocabulary);
+    if (!linker) {
+      linker = Linker.build(store, q.vocabulary, preset(q.vocabulary === 'demo-occupations' ? 'jobs' : 'medical'));
+      linkers.set(q.vocabulary, linker);
     }
-    const normalized = foldText(q.text);
-    const best = index.search(normalized, 1)[0];
+    const r = linker.link(q.text, 1);
+    const best = r.candidates[0];
     const concept = best ? store.concept(q.vocabulary, best.conceptId) : undefined;
     rows.push({
       vocabulary: q.vocabulary,
       input: q.text,
-      normalized,
+      normalized: r.normalized,
       conceptId: best?.conceptId ?? null,
       name: concept?.name ?? null,
       matchedTerm: best?.term.text ?? null,
@@ -97,7 +97,7 @@ export async function runDemo(store: VocabStore, queries = DEMO_QUERIES): Promis
         ]),
         { maxWidth: 34, right: [5] },
       );
-      return `${head}\nmatcher: char 3-gram TF-IDF over every term of each vocabulary\n\n${table}`;
+      return `${head}\npresets: jobs (occupations) and medical (conditions): a rule pack, then char 3-gram TF-IDF fused with BM25\n\n${table}`;
     },
   };
 }

@@ -75,7 +75,7 @@ test('eval imports a vocabulary file once and reuses the cached index', async (t
   assert.deepEqual(second.summary['success@1'], first.summary['success@1']);
   const cached = readdirSync(join(dir, 'indexes', first.vocabulary));
   assert.equal(cached.length, 1);
-  assert.match(cached[0]!, /^char-tfidf-[0-9a-f]{20}\.bin$/);
+  assert.match(cached[0]!, /^lexical-[0-9a-f]{20}\.bin$/);
   // An edited file is another vocabulary.
   writeFileSync(vocab, `${readFileSync(vocab, 'utf8')}\n${JSON.stringify({ id: 'new', name: 'New thing' })}\n`);
   const third = await runEval(store, vocab, queries, { dataDir: dir, pipeline: preset('lexical') });
@@ -149,11 +149,11 @@ test('eval CLI errors: unknown preset, conflicting options, invalid pipeline fil
   const both = runCli(['eval', vocab, queries, '--preset', 'lexical', '--pipeline', 'x.json'], dir);
   assert.equal(both.status, 2);
   const pipe = join(dir, 'pipe.json');
-  writeFileSync(pipe, JSON.stringify({ name: 'mine', generators: [{ type: 'char-tfidf', n: 9 }] }));
+  writeFileSync(pipe, JSON.stringify({ name: 'mine', generators: [{ type: 'lexical', n: 9 }] }));
   const invalid = runCli(['eval', vocab, queries, '--pipeline', pipe], dir);
   assert.equal(invalid.status, 3);
   assert.match(invalid.stderr, /pipe\.json \(field "generators\[0\]\.n"\)/);
-  writeFileSync(pipe, JSON.stringify({ name: 'mine', normalize: { fold: 'lowercase' }, generators: [{ type: 'char-tfidf', n: 4 }] }));
+  writeFileSync(pipe, JSON.stringify({ name: 'mine', normalize: { fold: 'lowercase' }, generators: [{ type: 'lexical', n: 4, bm25Weight: 0 }] }));
   const ok = runCli(['eval', vocab, queries, '--pipeline', pipe, '--json'], dir);
   assert.equal(ok.status, 0, ok.stderr);
   assert.equal((JSON.parse(ok.stdout) as { n: number }).n, 4);

@@ -8,7 +8,7 @@ import { count, hash32, readJsonlFile, readTsv } from './util.js';
 /** JobBERT validation split: raw vacancy titles → ESCO occupations (English labels). */
 export const jobbert: Loader = async ({ shared }) => {
   const rows = readTsv(join(shared, 'jobbert_eval', 'val.tsv'));
-  const queries: Query[] = rows.map((r, i) => ({ qid: `val-${i + 1}`, text: r['vacancy_title']!, gold: [r['esco_uri']!] }));
+  const queries: Query[] = rows.map((r, i) => ({ qid: `val-${i + 1}`, text: r['vacancy_title']!, gold: [r['esco_uri']!], lang: 'en' }));
   return {
     runs: [
       {
@@ -55,7 +55,7 @@ export const melo: Loader = async ({ shared, params }) => {
     return { key, concepts };
   };
   const runs: LoadedRun[] = datasets.map((d) => {
-    const queries = readJsonlFile<Query>(join(dir, d['queries_file']!)).map((q) => ({ ...q, qid: String(q.qid) }));
+    const queries = readJsonlFile<Query>(join(dir, d['queries_file']!)).map((q) => ({ ...q, qid: String(q.qid), lang: d['query_lang']! }));
     return {
       name: d['dataset']!,
       lang: d['query_lang']!,
@@ -85,7 +85,7 @@ export const onetHoldout: Loader = async ({ shared, params }) => {
   alternates.forEach((a, i) => {
     const code = a['onet_soc_code']!;
     const held = hash32(`${seed}:${i}`) / 2 ** 32 < fraction;
-    if (held) queries.push({ qid: `alt-${i + 1}`, text: a['alternate_title']!, gold: [code] });
+    if (held) queries.push({ qid: `alt-${i + 1}`, text: a['alternate_title']!, gold: [code], lang: 'en' });
     else {
       const c = concepts.get(code);
       if (!c) return count(dropped, 'unknown occupation code');

@@ -19,7 +19,7 @@ export const icd9Gem: Loader = async ({ shared, params }) => {
   const split = String(params['split'] ?? 'test');
   const queries: Query[] = readJsonlFile<GemQuery>(join(shared, 'icd9cm_gem', 'eval_icd9desc_to_icd10cm.jsonl'))
     .filter((q) => hashSplit(q.icd9cm, seed, devFraction) === split)
-    .map((q) => ({ qid: q.icd9cm, text: q.text, gold: q.gold_icd10cm.map(dotted) }));
+    .map((q) => ({ qid: q.icd9cm, text: q.text, gold: q.gold_icd10cm.map(dotted), lang: 'en' }));
   return {
     runs: [{ name: split, lang: 'en', split, vocabulary: { key: 'icd10cm-2019', format: 'icd10cm', files: [join(shared, 'icd10cm', 'icd10cm_2019.tsv')] }, queries, dropped: {} }],
     notes: ['Every GEM target of an ICD-9-CM code is gold (several for approximate and combination mappings). Split: a seeded 20% of ICD-9 codes is dev, the rest test.'],
@@ -46,7 +46,7 @@ export const scifact: Loader = async ({ shared, params }) => {
   }
   const queries: Query[] = readJsonlFile<{ _id: string; text: string }>(join(dir, 'queries.jsonl'))
     .filter((q) => gold.has(q._id))
-    .map((q) => ({ qid: q._id, text: q.text, gold: gold.get(q._id)! }));
+    .map((q) => ({ qid: q._id, text: q.text, gold: gold.get(q._id)!, lang: 'en' }));
   return {
     runs: [{ name: split, lang: 'en', split, vocabulary: { key: 'scifact-corpus', concepts }, queries, dropped: {} }],
     notes: ['SciFact (BEIR): each abstract is indexed as one term, title and text joined; nDCG@10 and Recall@100 as in BEIR.'],

@@ -97,7 +97,7 @@ function pubtatorLoader(folder: string, runs: PubtatorRun[], note: string): Load
           continue;
         }
         const qid = mentionQid(m['pmid']!, m['start']!, m['end']!);
-        queries.push({ qid, text: m['mention']!, gold: [...new Set(ids)] });
+        queries.push({ qid, text: m['mention']!, gold: [...new Set(ids)], lang: 'en' });
       }
       // Co-reference sees every mention of a document, whatever its type or gold.
       for (const m of rows) {
@@ -154,7 +154,7 @@ export const mantra: Loader = async ({ shared }) => {
   for (const d of docs) {
     for (const m of d.mentions) {
       const list = byLang.get(d.lang) ?? [];
-      list.push({ qid: mentionQid(`${d.corpus}/${d.doc_id}`, m.start, m.end, `/${m.id}`), text: m.text, gold: [m.cui] });
+      list.push({ qid: mentionQid(`${d.corpus}/${d.doc_id}`, m.start, m.end, `/${m.id}`), text: m.text, gold: [m.cui], lang: d.lang });
       byLang.set(d.lang, list);
     }
   }
@@ -184,7 +184,7 @@ export const quaero: Loader = async ({ shared, params }) => {
     for (const m of d.mentions) {
       if (m.cuis.length === 0) count(dropped, 'no CUI');
       else if (!m.cuis.every((c) => known.has(c))) count(dropped, 'CUI without an English name in the Mantra concept table');
-      else queries.push({ qid: mentionQid(`${d.corpus}/${d.doc_id}`, m.start, m.end, `/${m.id}`), text: m.text, gold: m.cuis });
+      else queries.push({ qid: mentionQid(`${d.corpus}/${d.doc_id}`, m.start, m.end, `/${m.id}`), text: m.text, gold: m.cuis, lang: 'fr' });
     }
   }
   return {
@@ -204,7 +204,7 @@ export const codiesp: Loader = async ({ shared, params }) => {
       count(dropped, 'code not in ICD-10-CM 2019');
       continue;
     }
-    queries.push({ qid: mentionQid(m['doc_id']!, m['positions']!.replace(/\s+/g, '_'), m['code_norm']!), text: m['mention']!, gold: [dotted(m['code_norm']!)] });
+    queries.push({ qid: mentionQid(m['doc_id']!, m['positions']!.replace(/\s+/g, '_'), m['code_norm']!), text: m['mention']!, gold: [dotted(m['code_norm']!)], lang: 'es' });
   }
   const seen = new Set<string>();
   const unique = queries.filter((q) => (seen.has(q.qid) ? (count(dropped, 'duplicate annotation'), false) : (seen.add(q.qid), true)));
@@ -231,7 +231,7 @@ export const hpoTranslations: Loader = async ({ shared, params }) => {
       if (r['lang'] !== lang || hashSplit(r['hp_id']!, seed, devFraction) !== split) return;
       if (!statuses.includes(r['status']!)) return count(dropped, `status ${r['status']}`);
       const qid = `${r['hp_id']}/${lang}/${i}`;
-      queries.push({ qid, text: r['translation']!, gold: [r['hp_id']!] });
+      queries.push({ qid, text: r['translation']!, gold: [r['hp_id']!], lang: r['status'] === 'NOT_TRANSLATED' ? 'en' : lang });
     });
     runs.push({ name: lang, lang, split, vocabulary, queries, dropped });
   }

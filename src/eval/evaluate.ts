@@ -56,7 +56,7 @@ export function evaluateLinker(linker: Linker, queries: readonly Query[], option
   let goldMissing = 0;
   const started = performance.now();
   for (const q of queries) {
-    const r = linker.link(q.text, depth);
+    const r = linker.link(q.text, depth, q.lang ? { lang: q.lang } : {});
     const ranked = r.candidates.map((c) => c.conceptId);
     const gold = new Set(q.gold);
     const at = ranked.findIndex((id) => gold.has(id));

@@ -10,11 +10,17 @@ import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { describeIssue } from '../vocab/importers/jsonl.js';
 
-export const charTfidfSchema = z.strictObject({
-  type: z.literal('char-tfidf'),
-  /** n-gram length (2–5). */
+/** The lexical generator (src/lexical/index.ts): char n-gram TF-IDF fused with BM25 over stemmed words. */
+export const lexicalSchema = z.strictObject({
+  type: z.literal('lexical'),
+  /** Character n-gram length (2–5). */
   n: z.number().int().min(2).max(5).default(3),
-  sublinearTf: z.boolean().default(false),
+  /** 1 + ln(tf) in the char view. */
+  sublinearTf: z.boolean().default(true),
+  /** Weight of the BM25 word view in a term's score (0–1; 0 switches it off). */
+  bm25Weight: z.number().min(0).max(1).default(0.4),
+  k1: z.number().positive().default(1.2),
+  b: z.number().min(0).max(1).default(0.75),
   /** Candidates this generator returns per query. */
   k: z.number().int().min(1).max(10_000).default(100),
 });
@@ -42,12 +48,12 @@ export const pipelineSchema = z.strictObject({
   /** Keep only concepts with at least one of these types (e.g. MeSH tree "C" for diseases). */
   filter: z.strictObject({ types: z.array(z.string().min(1)).min(1) }).optional(),
   /** Candidate generators. One for now; fusion of several arrives with the dense generators. */
-  generators: z.array(charTfidfSchema).length(1, 'exactly one generator is supported until fusion exists'),
+  generators: z.array(lexicalSchema).length(1, 'exactly one generator is supported until fusion exists'),
 });
 
 export type PipelineConfig = z.infer<typeof pipelineSchema>;
 export type PipelineInput = z.input<typeof pipelineSchema>;
-export type CharTfidfConfig = z.infer<typeof charTfidfSchema>;
+export type LexicalConfig = z.infer<typeof lexicalSchema>;
 
 /** Validates a configuration object; errors name the field. */
 export function parsePipeline(value: unknown, file = '(pipeline)'): PipelineConfig {

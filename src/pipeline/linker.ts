@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CharTfidfIndex, type ConceptMatch, type IndexedTerm } from '../lexical/char-tfidf.js';
+import { LexicalIndex, type ConceptMatch, type IndexedTerm } from '../lexical/index.js';
 import { compareRanked } from '../rank.js';
 import type { VocabStore } from '../store/store.js';
 import { normalize, rulesFired as firedRules, type FoundCode } from '../normalize/engine.js';
@@ -36,6 +36,8 @@ export interface LinkCandidate {
   /** The concept's term that matched best. */
   term: { text: string; lang: string };
   generator: string;
+  /** The lexical generator's view scores for that term (char n-gram cosine, normalised BM25). */
+  views?: { char: number; bm25: number };
 }
 
 export interface LinkResult {
@@ -59,7 +61,7 @@ export class Linker {
   readonly fromCache: boolean;
   readonly concepts: number;
   readonly terms: number;
-  private readonly index: CharTfidfIndex;
+  private readonly index: LexicalIndex;
   private readonly conceptIds: ReadonlySet<string>;
   private readonly pack: CompiledPack | undefined;
   /** foldCode(code) → concept ids, for codes found in queries. */
@@ -68,7 +70,7 @@ export class Linker {
   private constructor(init: {
     config: PipelineConfig;
     vocabulary: string;
-    index: CharTfidfIndex;
+    index: LexicalIndex;
     pack: CompiledPack | undefined;
     codes: ReadonlyMap<string, string[]>;
     buildSeconds: number;
@@ -101,20 +103,19 @@ export class Linker {
           fold: config.normalize.fold,
           pack: pack?.stages.some((st) => st.appliesToTerms) ? pack.fingerprint : null,
           filter: config.filter ?? null,
-          n: gen.n,
-          sublinearTf: gen.sublinearTf,
+          generator: { n: gen.n, sublinearTf: gen.sublinearTf, bm25Weight: gen.bm25Weight, k1: gen.k1, b: gen.b },
           extra: createHash('sha256').update(JSON.stringify(extra)).digest('hex'),
         }),
       )
       .digest('hex')
       .slice(0, 20);
-    const file = options.cacheDir ? join(options.cacheDir, vocabulary, `char-tfidf-${key}.bin`) : undefined;
+    const file = options.cacheDir ? join(options.cacheDir, vocabulary, `lexical-${key}.bin`) : undefined;
 
-    let index: CharTfidfIndex | undefined;
+    let index: LexicalIndex | undefined;
     let fromCache = false;
     if (file && existsSync(file)) {
       try {
-        index = CharTfidfIndex.fromBuffer(readFileSync(file));
+        index = LexicalIndex.fromBuffer(readFileSync(file));
         fromCache = true;
       } catch {
         index = undefined; // a damaged cache file is rebuilt below
@@ -129,7 +130,7 @@ export class Linker {
         terms.push({ conceptId: t.conceptId, text: t.text, norm: termKey(t.text, t.norm), lang: t.lang });
       }
       for (const e of extra) if (known.has(e.conceptId)) terms.push({ ...e, norm: termKey(e.text) });
-      index = CharTfidfIndex.build(terms, { n: gen.n, sublinearTf: gen.sublinearTf });
+      index = LexicalIndex.build(terms, { n: gen.n, sublinearTf: gen.sublinearTf, bm25Weight: gen.bm25Weight, k1: gen.k1, b: gen.b });
       if (file) {
         mkdirSync(join(options.cacheDir!, vocabulary), { recursive: true });
         const tmp = `${file}.${process.pid}.tmp`;
@@ -158,7 +159,8 @@ export class Linker {
     return this.conceptIds.has(id);
   }
 
-  link(text: string, k = 10): LinkResult {
+  /** Links `text`: the top `k` concepts. `lang`, when known, picks the stemmer for the query's words. */
+  link(text: string, k = 10, options: { lang?: string } = {}): LinkResult {
     const gen = this.config.generators[0]!;
     let normalized: string;
     let rulesFired: string[] = [];
@@ -179,10 +181,11 @@ export class Linker {
       }
     }
     const depth = Math.min(k, gen.k);
-    let matches = this.index.search(normalized, depth);
+    const search = options.lang ? { lang: options.lang } : {};
+    let matches = this.index.search(normalized, depth, search);
     if (this.pack && this.config.normalize.raw === 'also') {
       const raw = this.config.normalize.fold === 'full' ? foldText(text) : text.toLowerCase();
-      if (raw !== normalized) matches = bestPerConcept([...matches, ...this.index.search(raw, depth)]).slice(0, depth);
+      if (raw !== normalized) matches = bestPerConcept([...matches, ...this.index.search(raw, depth, search)]).slice(0, depth);
     }
     if (this.pack) {
       // Normalization can make different terms equal ("Morphines" and "Morphine"): on such
@@ -198,6 +201,7 @@ export class Linker {
       score: m.score,
       term: { text: m.term.text, lang: m.term.lang },
       generator: gen.type,
+      views: m.views,
     }));
     const candidates = [...byCode, ...lexical.filter((c) => !byCode.some((b) => b.conceptId === c.conceptId))].slice(0, k);
     return { input: text, normalized, rulesFired, attributes, codes, candidates };

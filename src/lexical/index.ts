@@ -1,0 +1,515 @@
+/**
+ * LexicalIndex: exact sparse top-k over every term of a vocabulary, with two views.
+ *
+ * - **char**: character n-gram TF-IDF, scikit-learn's `char_wb` analyzer — words padded with
+ *   a space, n-grams inside words (3 by default), smooth idf ln((1+N)/(1+df))+1, optional
+ *   sublinear tf (1+ln tf), L2-normalised vectors: scores are cosines in [0, 1]. Robust to
+ *   typos, inflection and word order.
+ * - **bm25**: Okapi BM25 over stemmed words (k1 = 1.2, b = 0.75 by default), each term a
+ *   document, stemmed by its language (natural's stemmers). Scores are divided by the best
+ *   score of the query, so they are in [0, 1] too. Rewards shared whole words.
+ *
+ * A term's score is (1 − w)·char + w·bm25, w the bm25 weight (0 switches the view off);
+ * a concept's score is its best term's, and that term is returned.
+ *
+ * Search accumulates both views into dense per-term arrays (terms of one concept are
+ * stored next to each other), then scans concept by concept into a bounded heap: the cost
+ * is one pass over the postings of the query's features plus one pass over the terms.
+ */
+import { ranksBefore } from '../rank.js';
+import { charWbNgrams, WordStemmer, wordFeatures } from './features.js';
+
+export { charWbNgrams } from './features.js';
+
+export interface IndexedTerm {
+  conceptId: string;
+  text: string;
+  /** The already-normalised text that is featurised (e.g. `foldText(text)`). */
+  norm: string;
+  lang: string;
+}
+
+export interface LexicalOptions {
+  /** Character n-gram length, 2–5. 3 is the usual trade-off: 2 matches too loosely, 4–5 miss short words. Default 3. */
+  n?: number;
+  /** 1 + ln(tf) instead of raw counts in the char view, damping repeated grams. Default true. */
+  sublinearTf?: boolean;
+  /** Weight of the BM25 word view in a term's score; 0 switches it off. Default 0.3. */
+  bm25Weight?: number;
+  /** BM25 term-frequency saturation. Default 1.2. */
+  k1?: number;
+  /** BM25 length normalisation. Default 0.75. */
+  b?: number;
+}
+
+export interface ConceptMatch {
+  conceptId: string;
+  /** Fused score of the concept's best term. */
+  score: number;
+  /** That term. */
+  term: IndexedTerm;
+  /** Each view's score for that term. */
+  views: { char: number; bm25: number };
+}
+
+export interface SearchOptions {
+  /** Query language, for stemming; when absent, the query is stemmed in every language of the index. */
+  lang?: string;
+}
+
+const FORMAT = 'normkit-lexical-2';
+
+interface Postings {
+  features: string[];
+  idf: Float64Array;
+  offsets: Int32Array;
+  docs: Int32Array;
+  weights: Float32Array;
+}
+
+/** CSR postings from per-document feature weights (doc ids ascending within each list). */
+function postingsFrom(docFeatures: Array<Map<number, number>>, nFeatures: number, weightOf: (doc: number, feature: number, value: number) => number): Omit<Postings, 'features' | 'idf'> {
+  const df = new Int32Array(nFeatures);
+  for (const f of docFeatures) for (const g of f.keys()) df[g]!++;
+  const offsets = new Int32Array(nFeatures + 1);
+  for (let g = 0; g < nFeatures; g++) offsets[g + 1] = offsets[g]! + df[g]!;
+  const docs = new Int32Array(offsets[nFeatures]!);
+  const weights = new Float32Array(offsets[nFeatures]!);
+  const fill = offsets.slice(0, nFeatures);
+  docFeatures.forEach((features, doc) => {
+    for (const [g, v] of features) {
+      const at = fill[g]!++;
+      docs[at] = doc;
+      weights[at] = weightOf(doc, g, v);
+    }
+  });
+  return { offsets, docs, weights };
+}
+
+function featureIds(): { ids: Map<string, number>; id(f: string): number } {
+  const ids = new Map<string, number>();
+  return {
+    ids,
+    id(f) {
+      let i = ids.get(f);
+      if (i === undefined) ids.set(f, (i = ids.size));
+      return i;
+    },
+  };
+}
+
+export class LexicalIndex {
+  readonly options: Required<LexicalOptions>;
+  /** Terms, grouped so that each concept's terms are contiguous. */
+  readonly terms: IndexedTerm[];
+  readonly conceptIds: string[];
+  /** The most common term language. */
+  readonly mainLang: string;
+  /** Every term language, most common first: queries without a language are stemmed in each. */
+  readonly langs: string[];
+  private readonly char: Postings & { ids: Map<string, number> };
+  private readonly word: Postings & { ids: Map<string, number> };
+  /** Terms of concept c are terms[conceptStart[c] .. conceptStart[c + 1]). */
+  private readonly conceptStart: Int32Array;
+  /** Concept index of each term (non-decreasing, since concepts' terms are contiguous). */
+  private readonly termConcept: Int32Array;
+  /** Largest weight in each char gram's postings: bounds what the gram can add to any term. */
+  private readonly charMax: Float32Array;
+  private readonly charScores: Float64Array;
+  private readonly wordScores: Float64Array;
+  /** Terms touched by the current query: a flag per term and the list of them. */
+  private readonly marks: Uint8Array;
+  private readonly touched: Int32Array;
+  private nTouched = 0;
+  /** Heap slot of each concept during a search, −1 when not in the heap. */
+  private readonly slotOf: Int32Array;
+  private readonly stemmers = new Map<string, WordStemmer>();
+
+  private constructor(init: {
+    options: Required<LexicalOptions>;
+    terms: IndexedTerm[];
+    conceptIds: string[];
+    conceptStart: Int32Array;
+    mainLang: string;
+    char: Postings;
+    word: Postings;
+  }) {
+    this.options = init.options;
+    this.terms = init.terms;
+    this.conceptIds = init.conceptIds;
+    this.conceptStart = init.conceptStart;
+    this.mainLang = init.mainLang;
+    const counts = new Map<string, number>();
+    for (const t of init.terms) counts.set(t.lang, (counts.get(t.lang) ?? 0) + 1);
+    this.langs = [...counts].sort((a, b) => b[1] - a[1]).map(([l]) => l);
+    this.char = { ...init.char, ids: new Map(init.char.features.map((f, i) => [f, i])) };
+    this.word = { ...init.word, ids: new Map(init.word.features.map((f, i) => [f, i])) };
+    const n = init.terms.length;
+    this.termConcept = new Int32Array(n);
+    for (let c = 0; c < init.conceptIds.length; c++) this.termConcept.fill(c, init.conceptStart[c]!, init.conceptStart[c + 1]!);
+    this.charMax = new Float32Array(init.char.features.length);
+    for (let g = 0; g < this.charMax.length; g++) {
+      let m = 0;
+      for (let i = init.char.offsets[g]!, end = init.char.offsets[g + 1]!; i < end; i++) if (init.char.weights[i]! > m) m = init.char.weights[i]!;
+      this.charMax[g] = m;
+    }
+    this.charScores = new Float64Array(n);
+    this.wordScores = new Float64Array(n);
+    this.marks = new Uint8Array(n);
+    this.touched = new Int32Array(n);
+    this.slotOf = new Int32Array(init.conceptIds.length).fill(-1);
+  }
+
+  static build(source: Iterable<IndexedTerm>, options: LexicalOptions = {}): LexicalIndex {
+    const opts: Required<LexicalOptions> = { n: 3, sublinearTf: true, bm25Weight: 0.3, k1: 1.2, b: 0.75, ...options };
+    // Group terms by concept, in order of first appearance.
+    const byConcept = new Map<string, IndexedTerm[]>();
+    for (const t of source) {
+      const list = byConcept.get(t.conceptId);
+      if (list) list.push(t);
+      else byConcept.set(t.conceptId, [t]);
+    }
+    const conceptIds = [...byConcept.keys()];
+    const terms = conceptIds.flatMap((c) => byConcept.get(c)!);
+    const conceptStart = new Int32Array(conceptIds.length + 1);
+    conceptIds.forEach((c, i) => (conceptStart[i + 1] = conceptStart[i]! + byConcept.get(c)!.length));
+    const langCount = new Map<string, number>();
+    for (const t of terms) langCount.set(t.lang, (langCount.get(t.lang) ?? 0) + 1);
+    const mainLang = [...langCount].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'en';
+    const N = terms.length;
+
+    // char view
+    const cf = featureIds();
+    const charDocs = terms.map((t) => {
+      const m = new Map<number, number>();
+      for (const [g, c] of charWbNgrams(t.norm, opts.n)) m.set(cf.id(g), c);
+      return m;
+    });
+    const cdf = new Int32Array(cf.ids.size);
+    for (const d of charDocs) for (const g of d.keys()) cdf[g]!++;
+    const charIdf = new Float64Array(cf.ids.size);
+    for (let g = 0; g < cdf.length; g++) charIdf[g] = Math.log((1 + N) / (1 + cdf[g]!)) + 1;
+    const tf = (c: number): number => (opts.sublinearTf ? 1 + Math.log(c) : c);
+    const norms = charDocs.map((d) => {
+      let s = 0;
+      for (const [g, c] of d) s += (tf(c) * charIdf[g]!) ** 2;
+      return Math.sqrt(s) || 1;
+    });
+    const charPostings = postingsFrom(charDocs, cf.ids.size, (doc, g, c) => (tf(c) * charIdf[g]!) / norms[doc]!);
+
+    // word view
+    const wf = featureIds();
+    const stemmers = new Map<string, WordStemmer>();
+    const stemmer = (lang: string): WordStemmer => {
+      let s = stemmers.get(lang);
+      if (!s) stemmers.set(lang, (s = new WordStemmer(lang)));
+      return s;
+    };
+    const wordDocs = terms.map((t) => {
+      const m = new Map<number, number>();
+      for (const [w, c] of wordFeatures(t.norm, stemmer(t.lang))) m.set(wf.id(w), c);
+      return m;
+    });
+    const lengths = wordDocs.map((d) => [...d.values()].reduce((s, c) => s + c, 0));
+    const avgdl = lengths.reduce((s, l) => s + l, 0) / Math.max(1, N);
+    const wdf = new Int32Array(wf.ids.size);
+    for (const d of wordDocs) for (const w of d.keys()) wdf[w]!++;
+    const wordIdf = new Float64Array(wf.ids.size);
+    for (let w = 0; w < wdf.length; w++) wordIdf[w] = Math.log(1 + (N - wdf[w]! + 0.5) / (wdf[w]! + 0.5));
+    const wordPostings = postingsFrom(wordDocs, wf.ids.size, (doc, _w, c) => (c * (opts.k1 + 1)) / (c + opts.k1 * (1 - opts.b + (opts.b * lengths[doc]!) / (avgdl || 1))));
+
+    return new LexicalIndex({
+      options: opts,
+      terms,
+      conceptIds,
+      conceptStart,
+      mainLang,
+      char: { features: [...cf.ids.keys()], idf: charIdf, ...charPostings },
+      word: { features: [...wf.ids.keys()], idf: wordIdf, ...wordPostings },
+    });
+  }
+
+  get size(): number {
+    return this.terms.length;
+  }
+
+  private stemmerFor(lang: string): WordStemmer {
+    let s = this.stemmers.get(lang);
+    if (!s) this.stemmers.set(lang, (s = new WordStemmer(lang)));
+    return s;
+  }
+
+  /** The query's char-view features: gram ids with their weights in the query's unit vector. */
+  private charQuery(norm: string): Array<{ g: number; w: number; bound: number }> {
+    const { ids, idf } = this.char;
+    const q: Array<{ g: number; w: number; bound: number }> = [];
+    let qn = 0;
+    for (const [g, c] of charWbNgrams(norm, this.options.n)) {
+      const id = ids.get(g);
+      if (id === undefined) continue; // grams no term has are dropped, as scikit-learn's transform does
+      const w = (this.options.sublinearTf ? 1 + Math.log(c) : c) * idf[id]!;
+      q.push({ g: id, w, bound: 0 });
+      qn += w * w;
+    }
+    qn = Math.sqrt(qn);
+    for (const f of q) {
+      f.w /= qn;
+      f.bound = f.w * this.charMax[f.g]!;
+    }
+    return q.sort((a, b) => b.bound - a.bound);
+  }
+
+  /** Adds one char gram's postings to the scores, listing terms touched for the first time. */
+  private addGram(g: number, w: number): void {
+    const { offsets, docs, weights } = this.char;
+    const { charScores: scores, marks, touched } = this;
+    let n = this.nTouched;
+    for (let i = offsets[g]!, end = offsets[g + 1]!; i < end; i++) {
+      const d = docs[i]!;
+      if (marks[d] === 0) {
+        marks[d] = 1;
+        touched[n++] = d;
+      }
+      scores[d]! += w * weights[i]!;
+    }
+    this.nTouched = n;
+  }
+
+  /**
+   * The query's stemmed words. With a known language, that language's stemmer; without one,
+   * the stems of every language the vocabulary has (so "infarto de miocardio" meets a
+   * Spanish term however it was asked).
+   */
+  private queryWords(norm: string, lang: string | undefined): Map<string, number> {
+    if (lang) return wordFeatures(norm, this.stemmerFor(lang));
+    const out = new Map<string, number>();
+    for (const l of this.langs) for (const [w, c] of wordFeatures(norm, this.stemmerFor(l))) if (!out.has(w)) out.set(w, c);
+    return out;
+  }
+
+  /** Adds the query's BM25 view into `wordScores` (marking the terms); returns its best score (0 when nothing matched). */
+  private accumulateWords(norm: string, lang: string | undefined): number {
+    const { ids, idf, offsets, docs, weights } = this.word;
+    const { wordScores: scores, marks, touched } = this;
+    let n = this.nTouched;
+    let max = 0;
+    for (const [w, c] of this.queryWords(norm, lang)) {
+      const id = ids.get(w);
+      if (id === undefined) continue;
+      const qw = idf[id]! * c;
+      for (let i = offsets[id]!, end = offsets[id + 1]!; i < end; i++) {
+        const d = docs[i]!;
+        if (marks[d] === 0) {
+          marks[d] = 1;
+          touched[n++] = d;
+        }
+        const s = (scores[d]! += qw * weights[i]!);
+        if (s > max) max = s;
+      }
+    }
+    this.nTouched = n;
+    return max;
+  }
+
+  /**
+   * The k concepts whose best term is most similar to `norm` (an already-normalised query),
+   * in ranking order (src/rank.ts: score, then id descending).
+   */
+  search(norm: string, k = 10, options: SearchOptions = {}): ConceptMatch[] {
+    if (k <= 0) return [];
+    const wordWeight = this.options.bm25Weight;
+    const charW = 1 - wordWeight;
+    const wordMax = wordWeight > 0 ? this.accumulateWords(norm, options.lang) : 0;
+    const wordW = wordMax > 0 ? wordWeight / wordMax : 0;
+    const q = this.charQuery(norm);
+    for (const f of q) this.addGram(f.g, f.w);
+    if (this.nTouched === 0) return [];
+
+    // Each touched term once: below the heap's floor it is skipped at the cost of one
+    // comparison; otherwise it enters the heap or raises its concept's score there.
+    const { marks, touched, charScores, wordScores, termConcept, conceptIds } = this;
+    const heap = new TopK(k, conceptIds, this.slotOf);
+    for (let i = 0, n = this.nTouched; i < n; i++) {
+      const d = touched[i]!;
+      const cs = charScores[d]!;
+      const ws = wordScores[d]!;
+      charScores[d] = 0;
+      wordScores[d] = 0;
+      marks[d] = 0;
+      const s = charW * cs + wordW * ws;
+      if (s > 0 && s >= heap.floor) heap.offer(s, termConcept[d]!, d, cs, ws);
+    }
+    this.nTouched = 0;
+    heap.release();
+    return heap.sorted().map((h) => ({
+      conceptId: conceptIds[h.concept]!,
+      score: h.score,
+      term: this.terms[h.term]!,
+      views: { char: h.char, bm25: wordMax > 0 ? h.word / wordMax : 0 },
+    }));
+  }
+
+  /** The index as bytes (see `fromBuffer`), for caching beside the vocabulary. */
+  toBuffer(): Buffer {
+    const arrays = [this.char.idf, this.char.offsets, this.char.docs, this.char.weights, this.word.idf, this.word.offsets, this.word.docs, this.word.weights, this.conceptStart];
+    const header = Buffer.from(
+      JSON.stringify({
+        format: FORMAT,
+        options: this.options,
+        mainLang: this.mainLang,
+        conceptIds: this.conceptIds,
+        terms: this.terms.map((t) => [t.text, t.norm, t.lang]),
+        charFeatures: this.char.features,
+        wordFeatures: this.word.features,
+        sizes: arrays.map((a) => a.length),
+      }),
+      'utf8',
+    );
+    const len = Buffer.alloc(8);
+    len.writeUInt32LE(header.length, 0);
+    const pad = Buffer.alloc((8 - ((8 + header.length) % 8)) % 8);
+    return Buffer.concat([len, header, pad, ...arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))]);
+  }
+
+  /** Reads an index written by `toBuffer`. Throws if the bytes are not one. */
+  static fromBuffer(buf: Buffer): LexicalIndex {
+    const headLen = buf.readUInt32LE(0);
+    const h = JSON.parse(buf.subarray(8, 8 + headLen).toString('utf8')) as {
+      format: string;
+      options: Required<LexicalOptions>;
+      mainLang: string;
+      conceptIds: string[];
+      terms: Array<[string, string, string]>;
+      charFeatures: string[];
+      wordFeatures: string[];
+      sizes: number[];
+    };
+    if (h.format !== FORMAT) throw new Error(`not a ${FORMAT} index (found ${String(h.format)})`);
+    let at = 8 + headLen + ((8 - ((8 + headLen) % 8)) % 8);
+    let next = 0;
+    const take = <T extends Float64Array | Int32Array | Float32Array>(C: { new (b: ArrayBuffer): T; BYTES_PER_ELEMENT: number }): T => {
+      const bytes = h.sizes[next++]! * C.BYTES_PER_ELEMENT;
+      const copy = new Uint8Array(bytes);
+      copy.set(buf.subarray(at, at + bytes));
+      at += bytes;
+      return new C(copy.buffer);
+    };
+    const char = { features: h.charFeatures, idf: take(Float64Array), offsets: take(Int32Array), docs: take(Int32Array), weights: take(Float32Array) };
+    const word = { features: h.wordFeatures, idf: take(Float64Array), offsets: take(Int32Array), docs: take(Int32Array), weights: take(Float32Array) };
+    const conceptStart = take(Int32Array);
+    const terms: IndexedTerm[] = [];
+    h.conceptIds.forEach((conceptId, c) => {
+      for (let d = conceptStart[c]!; d < conceptStart[c + 1]!; d++) {
+        const [text, norm, lang] = h.terms[d]!;
+        terms.push({ conceptId, text, norm, lang });
+      }
+    });
+    return new LexicalIndex({ options: h.options, terms, conceptIds: h.conceptIds, conceptStart, mainLang: h.mainLang, char, word });
+  }
+}
+
+/**
+ * The best k concepts (a min-heap: the root is the worst kept), each with its best term.
+ * `slotOf` (shared, all −1 between searches) finds a concept already in the heap, so a
+ * better term of it raises its score instead of adding it twice.
+ */
+class TopK {
+  private readonly score: Float64Array;
+  private readonly concept: Int32Array;
+  private readonly term: Int32Array;
+  private readonly char: Float64Array;
+  private readonly word: Float64Array;
+  private size = 0;
+  /** Scores below this cannot enter (−∞ until the heap is full). */
+  floor = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly k: number,
+    private readonly ids: readonly string[],
+    private readonly slotOf: Int32Array,
+  ) {
+    this.score = new Float64Array(k);
+    this.concept = new Int32Array(k);
+    this.term = new Int32Array(k);
+    this.char = new Float64Array(k);
+    this.word = new Float64Array(k);
+  }
+
+  /** Whether slot i ranks after slot j. */
+  private worse(i: number, j: number): boolean {
+    return ranksBefore(this.score[j]!, this.ids[this.concept[j]!]!, this.score[i]!, this.ids[this.concept[i]!]!);
+  }
+
+  private swap(i: number, j: number): void {
+    for (const a of [this.score, this.char, this.word]) [a[i], a[j]] = [a[j]!, a[i]!];
+    for (const a of [this.concept, this.term]) [a[i], a[j]] = [a[j]!, a[i]!];
+    this.slotOf[this.concept[i]!] = i;
+    this.slotOf[this.concept[j]!] = j;
+  }
+
+  private set(i: number, score: number, concept: number, term: number, char: number, word: number): void {
+    this.score[i] = score;
+    this.concept[i] = concept;
+    this.term[i] = term;
+    this.char[i] = char;
+    this.word[i] = word;
+    this.slotOf[concept] = i;
+  }
+
+  private up(i: number): void {
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.worse(i, p)) return;
+      this.swap(i, p);
+      i = p;
+    }
+  }
+
+  private down(i: number): void {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < this.size && this.worse(l, m)) m = l;
+      if (r < this.size && this.worse(r, m)) m = r;
+      if (m === i) return;
+      this.swap(i, m);
+      i = m;
+    }
+  }
+
+  offer(score: number, concept: number, term: number, char: number, word: number): void {
+    const slot = this.slotOf[concept]!;
+    if (slot >= 0) {
+      // Already kept: a better term (or, on a tie, the earlier one) replaces its best term.
+      if (score > this.score[slot]! || (score === this.score[slot]! && term < this.term[slot]!)) {
+        this.set(slot, score, concept, term, char, word);
+        this.down(slot);
+        if (this.size === this.k) this.floor = this.score[0]!;
+      }
+      return;
+    }
+    if (this.size < this.k) {
+      const i = this.size++;
+      this.set(i, score, concept, term, char, word);
+      this.up(i);
+      if (this.size === this.k) this.floor = this.score[0]!;
+      return;
+    }
+    if (!ranksBefore(score, this.ids[concept]!, this.score[0]!, this.ids[this.concept[0]!]!)) return;
+    this.slotOf[this.concept[0]!] = -1;
+    this.set(0, score, concept, term, char, word);
+    this.down(0);
+    this.floor = this.score[0]!;
+  }
+
+  /** Resets the shared slot table for the next search. */
+  release(): void {
+    for (let i = 0; i < this.size; i++) this.slotOf[this.concept[i]!] = -1;
+  }
+
+  sorted(): Array<{ score: number; concept: number; term: number; char: number; word: number }> {
+    const out = Array.from({ length: this.size }, (_, i) => ({ score: this.score[i]!, concept: this.concept[i]!, term: this.term[i]!, char: this.char[i]!, word: this.word[i]! }));
+    return out.sort((a, b) => (ranksBefore(a.score, this.ids[a.concept]!, b.score, this.ids[b.concept]!) ? -1 : ranksBefore(b.score, this.ids[b.concept]!, a.score, this.ids[a.concept]!) ? 1 : 0));
+  }
+}

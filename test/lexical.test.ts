@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { seededRandom } from '../src/eval/bootstrap.js';
+import { WordStemmer, wordFeatures } from '../src/lexical/features.js';
+import { charWbNgrams, LexicalIndex, type IndexedTerm } from '../src/lexical/index.js';
+
+test('char_wb n-grams pad each word and keep short words whole', () => {
+  assert.deepEqual([...charWbNgrams('mi heart', 3).keys()], [' mi', 'mi ', ' he', 'hea', 'ear', 'art', 'rt ']);
+  assert.deepEqual([...charWbNgrams('a', 3).entries()], [[' a ', 1]]);
+  assert.equal(charWbNgrams('aaaa aaaa', 3).get('aaa'), 4);
+});
+
+test('words are stemmed by language and stop words dropped', () => {
+  assert.deepEqual([...wordFeatures('managers of all other nurses', new WordStemmer('en')).keys()], ['manag', 'nurs']);
+  assert.deepEqual([...wordFeatures('infirmières de nuit', new WordStemmer('fr')).keys()], ['infirmi', 'nuit']);
+  assert.deepEqual([...wordFeatures('ממרב 12345', new WordStemmer('he')).keys()], ['ממרב', '12345'], 'no stemmer: whole words');
+});
+
+const terms: IndexedTerm[] = ['heart attack', 'heart failure', 'asthma', 'attack of asthma'].map((norm, i) => ({
+  conceptId: i === 3 ? 'c2' : `c${i}`,
+  text: norm,
+  norm,
+  lang: 'en',
+}));
+
+test('the char view alone gives TF-IDF cosines with smooth idf (reference values computed independently)', () => {
+  const index = LexicalIndex.build(terms, { sublinearTf: false, bm25Weight: 0 });
+  const hits = index.search('heart atack', 10);
+  // Reference: a separate implementation of scikit-learn's char_wb + smooth_idf + l2 formulas.
+  assert.deepEqual(
+    hits.map((h) => [h.conceptId, Number(h.score.toFixed(6))]),
+    [
+      ['c0', 0.904534],
+      ['c1', 0.413304],
+      ['c2', 0.341796],
+    ],
+  );
+  assert.equal(hits[2]!.term.text, 'attack of asthma', 'the best term of concept c2 is returned');
+  assert.equal(hits[0]!.views.char, hits[0]!.score);
+});
+
+test('the BM25 view rewards shared stemmed words, normalised by the best score', () => {
+  const index = LexicalIndex.build(terms, { bm25Weight: 1 });
+  const hits = index.search('attacks', 10);
+  assert.deepEqual(hits.map((h) => h.conceptId).sort(), ['c0', 'c2'], 'only terms sharing the stem "attack" score');
+  // "attack of asthma" is two words once "of" is dropped, like "heart attack": a tie, broken by id.
+  assert.deepEqual(hits.map((h) => [h.conceptId, h.score]), [['c2', 1], ['c0', 1]]);
+  const longer = LexicalIndex.build([...terms, { conceptId: 'c9', text: 'attack', norm: 'attack', lang: 'en' }], { bm25Weight: 1 }).search('attacks', 3);
+  assert.equal(longer[0]!.conceptId, 'c9', 'the shortest term wins (length normalisation)');
+  assert.ok(longer[1]!.score < 1);
+  const fused = LexicalIndex.build(terms, { bm25Weight: 0.5 }).search('attacks', 1)[0]!;
+  assert.ok(Math.abs(fused.score - (0.5 * fused.views.char + 0.5 * fused.views.bm25)) < 1e-12);
+});
+
+test('search is exact: it agrees with brute force on a random vocabulary, ties included', () => {
+  const rand = seededRandom(11);
+  const syll = ['car', 'dio', 'my', 'path', 'neu', 'ro', 'gen', 'ic', 'ma', 'lig', 'nant', 'tu', 'mor', 'ost', 'eo', 'sis'];
+  const word = () => Array.from({ length: 2 + Math.floor(rand() * 3) }, () => syll[Math.floor(rand() * syll.length)]).join('');
+  const vocab: IndexedTerm[] = [];
+  for (let c = 0; c < 300; c++) {
+    for (let t = 0; t < 1 + Math.floor(rand() * 4); t++) {
+      const norm = Array.from({ length: 1 + Math.floor(rand() * 3) }, word).join(' ');
+      vocab.push({ conceptId: `k${c % 200}`, text: norm, norm, lang: 'en' }); // concepts' terms interleaved
+    }
+  }
+  const index = LexicalIndex.build(vocab, { bm25Weight: 0.4 });
+  for (let q = 0; q < 40; q++) {
+    const query = Array.from({ length: 1 + Math.floor(rand() * 2) }, word).join(' ');
+    const k = 1 + Math.floor(rand() * 15);
+    const got = index.search(query, k);
+    // Brute force: every term scored by a fresh search with k = everything, best per concept.
+    const all = index.search(query, 10_000);
+    const expected = all.slice(0, k);
+    assert.deepEqual(got.map((h) => [h.conceptId, h.score]), expected.map((h) => [h.conceptId, h.score]), query);
+    for (let i = 1; i < all.length; i++) {
+      const a = all[i - 1]!;
+      const b = all[i]!;
+      assert.ok(a.score > b.score || (a.score === b.score && a.conceptId > b.conceptId), 'ranking order: score, then id descending');
+    }
+  }
+});
+
+test('an exact term scores 1; unknown grams are ignored; k limits the concepts', () => {
+  const index = LexicalIndex.build(terms);
+  const [top] = index.search('asthma', 1);
+  assert.equal(top!.conceptId, 'c2');
+  assert.ok(Math.abs(top!.score - 1) < 1e-6, 'weights are stored as float32');
+  assert.equal(index.search('asthma', 1).length, 1);
+  assert.deepEqual(index.search('zzzz qqq', 5), []);
+  assert.deepEqual(index.search('asthma', 0), []);
+});
+
+test('an index survives a round trip through bytes unchanged', () => {
+  const index = LexicalIndex.build(terms, { n: 4, bm25Weight: 0.3 });
+  const copy = LexicalIndex.fromBuffer(index.toBuffer());
+  assert.deepEqual(copy.options, index.options);
+  for (const q of ['heart atack', 'asthma attack', 'failure']) assert.deepEqual(copy.search(q, 5), index.search(q, 5));
+  const bad = index.toBuffer();
+  bad.write('{"format":"something-else"', 8);
+  assert.throws(() => LexicalIndex.fromBuffer(bad));
+});
