@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { renderEval } from './src/cli/eval.js';
+import { renderModelFetch, renderModelInfo, renderModelList } from './src/cli/model.js';
 import { renderConcept, renderFetch, renderImport, renderList, renderStats } from './src/cli/vocab.js';
 import { resolveDataDir, storePath } from './src/config.js';
 import { runDemo } from './src/demo.js';
@@ -15,6 +16,11 @@ import { normalize } from './src/normalize/engine.js';
 import { loadPack } from './src/normalize/pack.js';
 import { renderNormalize } from './src/cli/normalize.js';
 import { runEval } from './src/eval/run-eval.js';
+import { DEVICES } from './src/encoders/runtime.js';
+import { listModels, modelInfo } from './src/models/catalog.js';
+import { fetchModel } from './src/models/hub.js';
+import { POOLINGS, PRECISIONS, type Pooling, type Precision } from './src/models/layout.js';
+import { modelsDir } from './src/models/resolve.js';
 import { loadPipeline } from './src/pipeline/config.js';
 import { DEFAULT_PRESET, preset, presetNames } from './src/pipeline/presets.js';
 import { terminalProgress } from './src/progress.js';
@@ -167,6 +173,58 @@ vocab
     });
   });
 
+const model = program.command('model').description('fetch, list and inspect transformer models (ONNX)').exitOverride();
+
+model
+  .command('fetch')
+  .description('download a Hugging Face model (ONNX layout) into the model cache, verifying every file')
+  .argument('<id>', 'hub id, e.g. Xenova/all-MiniLM-L6-v2')
+  .addOption(new Option('--precision <p>', 'which ONNX file: fp32 (onnx/model.onnx) or int8 (onnx/model_quantized.onnx)').choices(PRECISIONS).default('fp32'))
+  .option('--revision <rev>', 'branch, tag or commit', 'main')
+  .option('--json', 'print the result as JSON')
+  .action(async (id: string, opts, cmd: Command) => {
+    const { dataDir } = cmd.optsWithGlobals<GlobalOptions>();
+    const result = await fetchModel(id, modelsDir(resolveDataDir(dataDir)), opts.precision as Precision, {
+      revision: opts.revision as string,
+      ...(opts.json ? {} : { progress: terminalProgress() }),
+    });
+    print(opts.json, result, () => renderModelFetch(result));
+  });
+
+model
+  .command('list')
+  .description('recommended models and what the model cache holds')
+  .option('--json', 'print as JSON')
+  .action(async (opts, cmd: Command) => {
+    const { dataDir } = cmd.optsWithGlobals<GlobalOptions>();
+    const entries = await listModels(resolveDataDir(dataDir));
+    print(opts.json, entries, () => renderModelList(entries));
+  });
+
+model
+  .command('info')
+  .description('load a model and show how normkit runs it: ONNX file, pooling, max length, prefixes, device, fingerprint')
+  .argument('<model>', 'a model folder or a hub id (fetched into the cache unless --offline)')
+  .addOption(new Option('--precision <p>', 'fp32 or int8 ONNX file').choices(PRECISIONS))
+  .addOption(new Option('--pooling <mode>', "override the model's pooling").choices(POOLINGS))
+  .option('--max-length <n>', 'truncate inputs to this many tokens', positiveInt)
+  .addOption(new Option('--device <device>', 'cpu, cuda, or auto (CUDA when available, else CPU)').choices(DEVICES).default('cpu'))
+  .option('--offline', 'never download; fail with the list of missing files instead')
+  .option('--json', 'print as JSON')
+  .action(async (ref: string, opts, cmd: Command) => {
+    const { dataDir } = cmd.optsWithGlobals<GlobalOptions>();
+    const info = await modelInfo(ref, {
+      dataDir: resolveDataDir(dataDir),
+      device: opts.device as 'cpu' | 'cuda' | 'auto',
+      ...(opts.offline ? { offline: true } : {}),
+      ...(opts.precision ? { precision: opts.precision as Precision } : {}),
+      ...(opts.pooling ? { pooling: opts.pooling as Pooling } : {}),
+      ...(opts.maxLength ? { maxLength: opts.maxLength as number } : {}),
+      ...(opts.json ? {} : { progress: terminalProgress() }),
+    });
+    print(opts.json, info, () => renderModelInfo(info));
+  });
+
 program
   .command('eval')
   .description('evaluate a pipeline on a query set: Success@k, Recall@10, MRR, nDCG@10, MAP')
@@ -235,7 +293,7 @@ program
     });
   });
 
-for (const c of [...program.commands, ...vocab.commands]) c.exitOverride();
+for (const c of [...program.commands, ...vocab.commands, ...model.commands]) c.exitOverride();
 
 // `normkit … | head` closes stdout early: that is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

@@ -4,27 +4,11 @@
  * decorations real postings carry — seniority, gender markers, contract, location, salary —
  * so the benchmark needs no external data. Prints the best of three timed passes after a warm-up.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { normalize } from '../src/normalize/engine.js';
 import { loadPack } from '../src/normalize/pack.js';
-import { seededRandom } from '../src/eval/bootstrap.js';
-import { ROOT } from './shared.js';
+import { syntheticTitles } from './synthetic.js';
 
 const N = Number(process.env['BENCH_TITLES'] ?? 100_000);
-
-export function syntheticTitles(n: number, seed = 1): string[] {
-  const concepts = readFileSync(join(ROOT, 'data', 'demo', 'occupations.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as { name: string; synonyms?: string[]; terms?: Array<{ text: string }> });
-  const names = concepts.flatMap((c) => [c.name, ...(c.synonyms ?? []), ...(c.terms ?? []).map((t) => t.text)]);
-  const rand = seededRandom(seed);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
-  const before = ['', '', '', 'Senior ', 'Sr. ', 'Junior ', 'Lead ', 'Jr ', 'Principal '];
-  const after = ['', '', '', ' (m/w/d)', ' (f/m/x)', ' H/F', ' - Remote', ' – Full-time', ' (Part-time)', ' - London', ' in Berlin', ' II', ' - $45/hr', ' | Urgent!', ' (Contract)', ', NY'];
-  return Array.from({ length: n }, () => `${pick(before)}${pick(names)}${pick(after)}${rand() < 0.2 ? pick(after) : ''}`);
-}
 
 const pack = loadPack('jobs');
 const titles = syntheticTitles(N);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -11,51 +11,8 @@ import { VocabStore } from '../src/store/store.js';
 import { fetchVocabulary } from '../src/vocab/fetch.js';
 import { runCli } from './helpers/cli.js';
 import { writeOnet } from './helpers/fixtures.js';
+import { serve } from './helpers/http.js';
 import { tempDir } from './helpers/tmp.js';
-
-interface FixtureServer {
-  base: string;
-  requests: Array<{ path: string; range?: string }>;
-  /** Paths whose next response is cut off after this many bytes. */
-  cutOnce: Map<string, number>;
-}
-
-/** A real HTTP server on loopback serving `files`, with Range support. */
-async function serve(t: TestContext, files: Record<string, Buffer>): Promise<FixtureServer> {
-  const state: FixtureServer = { base: '', requests: [], cutOnce: new Map() };
-  const server: Server = createServer((req: IncomingMessage, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    state.requests.push({ path, ...(req.headers.range ? { range: req.headers.range } : {}) });
-    const body = files[path];
-    if (!body) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    let start = 0;
-    const m = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
-    if (m) {
-      start = Number(m[1]);
-      if (start >= body.length) {
-        res.writeHead(416, { 'Content-Range': `bytes */${body.length}` }).end();
-        return;
-      }
-      res.writeHead(206, { 'Content-Length': body.length - start, 'Content-Range': `bytes ${start}-${body.length - 1}/${body.length}`, 'Accept-Ranges': 'bytes' });
-    } else {
-      res.writeHead(200, { 'Content-Length': body.length, 'Accept-Ranges': 'bytes' });
-    }
-    const cut = state.cutOnce.get(path);
-    if (cut !== undefined) {
-      state.cutOnce.delete(path);
-      res.write(body.subarray(start, start + cut), () => res.destroy());
-      return;
-    }
-    res.end(body.subarray(start));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  state.base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return state;
-}
 
 const sha = (b: Buffer | Uint8Array): string => createHash('sha256').update(b).digest('hex');
 

@@ -39,12 +39,20 @@ test('the char view alone gives TF-IDF cosines with smooth idf (reference values
   assert.equal(hits[0]!.views.char, hits[0]!.score);
 });
 
-test('the BM25 view rewards shared stemmed words, normalised by the best score', () => {
+test('the BM25 view rewards shared stemmed words, scaled by the score of a term made of the query', () => {
   const index = LexicalIndex.build(terms, { bm25Weight: 1 });
   const hits = index.search('attacks', 10);
   assert.deepEqual(hits.map((h) => h.conceptId).sort(), ['c0', 'c2'], 'only terms sharing the stem "attack" score');
-  // "attack of asthma" is two words once "of" is dropped, like "heart attack": a tie, broken by id.
-  assert.deepEqual(hits.map((h) => [h.conceptId, h.score]), [['c2', 1], ['c0', 1]]);
+  // By hand: k1 = 1.2, b = 0.75, avgdl = 7/4 ("of" is a stop word). The query is one word;
+  // both matching terms have two, so each scores tf-saturation(len 2) / tf-saturation(len 1).
+  const sat = (len: number): number => 2.2 / (1 + 1.2 * (0.25 + (0.75 * len) / 1.75));
+  const expected = sat(2) / sat(1);
+  // "attack of asthma" and "heart attack": a tie, broken by id.
+  assert.deepEqual(hits.map((h) => h.conceptId), ['c2', 'c0']);
+  for (const h of hits) assert.ok(Math.abs(h.score - expected) < 1e-6, `${h.score} vs ${expected}`); // postings hold float32
+  const two = index.search('heart attack', 2);
+  assert.ok(Math.abs(two[0]!.score - 1) < 1e-6, 'a term made of exactly the query scores 1 when its length is the query\'s');
+  assert.ok(two[1]!.score < 0.6, 'sharing one word of two gives about half');
   const longer = LexicalIndex.build([...terms, { conceptId: 'c9', text: 'attack', norm: 'attack', lang: 'en' }], { bm25Weight: 1 }).search('attacks', 3);
   assert.equal(longer[0]!.conceptId, 'c9', 'the shortest term wins (length normalisation)');
   assert.ok(longer[1]!.score < 1);

@@ -21,6 +21,8 @@ export interface DownloadOptions {
   idleTimeoutMs?: number;
   /** Text for errors that suggests what to do when offline. */
   offlineHint?: string;
+  /** Extra request headers (e.g. Authorization). */
+  headers?: Record<string, string>;
 }
 
 export interface DownloadResult {
@@ -83,7 +85,7 @@ export async function download(url: string, dest: string, options: DownloadOptio
   try {
     let res: Response;
     try {
-      res = await fetch(url, { headers: have > 0 ? { Range: `bytes=${have}-` } : {}, signal: controller.signal, redirect: 'follow' });
+      res = await fetch(url, { headers: { ...options.headers, ...(have > 0 ? { Range: `bytes=${have}-` } : {}) }, signal: controller.signal, redirect: 'follow' });
     } catch (err) {
       throw networkError(url, err, options.offlineHint);
     }

@@ -6,15 +6,19 @@
  *   sublinear tf (1+ln tf), L2-normalised vectors: scores are cosines in [0, 1]. Robust to
  *   typos, inflection and word order.
  * - **bm25**: Okapi BM25 over stemmed words (k1 = 1.2, b = 0.75 by default), each term a
- *   document, stemmed by its language (natural's stemmers). Scores are divided by the best
- *   score of the query, so they are in [0, 1] too. Rewards shared whole words.
+ *   document, stemmed by its language (natural's stemmers). Scores are divided by the score
+ *   of a term made of exactly the query's words, so they are in [0, 1] too (about; a term
+ *   shorter than the query can pass 1): a term that shares one word of four gets a quarter,
+ *   not all, of the view. Rewards shared whole words.
  *
  * A term's score is (1 − w)·char + w·bm25, w the bm25 weight (0 switches the view off);
  * a concept's score is its best term's, and that term is returned.
  *
- * Search accumulates both views into dense per-term arrays (terms of one concept are
- * stored next to each other), then scans concept by concept into a bounded heap: the cost
- * is one pass over the postings of the query's features plus one pass over the terms.
+ * Search accumulates both views into dense per-term arrays, listing each term it touches,
+ * then offers the touched terms to a bounded heap of concepts: the cost is one pass over
+ * the postings of the query's features plus one pass over the touched terms. Terms of one
+ * concept are stored next to each other, and concepts in the order of their first term's
+ * text, so a gram's postings fall on nearby memory.
  */
 import { ranksBefore } from '../rank.js';
 import { charWbNgrams, WordStemmer, wordFeatures } from './features.js';
@@ -34,7 +38,7 @@ export interface LexicalOptions {
   n?: number;
   /** 1 + ln(tf) instead of raw counts in the char view, damping repeated grams. Default true. */
   sublinearTf?: boolean;
-  /** Weight of the BM25 word view in a term's score; 0 switches it off. Default 0.3. */
+  /** Weight of the BM25 word view in a term's score; 0 switches it off. Default 0.2. */
   bm25Weight?: number;
   /** BM25 term-frequency saturation. Default 1.2. */
   k1?: number;
@@ -57,7 +61,7 @@ export interface SearchOptions {
   lang?: string;
 }
 
-const FORMAT = 'normkit-lexical-2';
+const FORMAT = 'normkit-lexical-3';
 
 interface Postings {
   features: string[];
@@ -107,6 +111,8 @@ export class LexicalIndex {
   readonly mainLang: string;
   /** Every term language, most common first: queries without a language are stemmed in each. */
   readonly langs: string[];
+  /** Mean word count of a term (BM25's avgdl). */
+  private readonly avgdl: number;
   private readonly char: Postings & { ids: Map<string, number> };
   private readonly word: Postings & { ids: Map<string, number> };
   /** Terms of concept c are terms[conceptStart[c] .. conceptStart[c + 1]). */
@@ -117,8 +123,7 @@ export class LexicalIndex {
   private readonly charMax: Float32Array;
   private readonly charScores: Float64Array;
   private readonly wordScores: Float64Array;
-  /** Terms touched by the current query: a flag per term and the list of them. */
-  private readonly marks: Uint8Array;
+  /** Terms touched by the current query (a term is new while both its scores are 0). */
   private readonly touched: Int32Array;
   private nTouched = 0;
   /** Heap slot of each concept during a search, −1 when not in the heap. */
@@ -131,9 +136,11 @@ export class LexicalIndex {
     conceptIds: string[];
     conceptStart: Int32Array;
     mainLang: string;
+    avgdl: number;
     char: Postings;
     word: Postings;
   }) {
+    this.avgdl = init.avgdl;
     this.options = init.options;
     this.terms = init.terms;
     this.conceptIds = init.conceptIds;
@@ -155,13 +162,12 @@ export class LexicalIndex {
     }
     this.charScores = new Float64Array(n);
     this.wordScores = new Float64Array(n);
-    this.marks = new Uint8Array(n);
     this.touched = new Int32Array(n);
     this.slotOf = new Int32Array(init.conceptIds.length).fill(-1);
   }
 
   static build(source: Iterable<IndexedTerm>, options: LexicalOptions = {}): LexicalIndex {
-    const opts: Required<LexicalOptions> = { n: 3, sublinearTf: true, bm25Weight: 0.3, k1: 1.2, b: 0.75, ...options };
+    const opts: Required<LexicalOptions> = { n: 3, sublinearTf: true, bm25Weight: 0.2, k1: 1.2, b: 0.75, ...options };
     // Group terms by concept, in order of first appearance.
     const byConcept = new Map<string, IndexedTerm[]>();
     for (const t of source) {
@@ -169,7 +175,10 @@ export class LexicalIndex {
       if (list) list.push(t);
       else byConcept.set(t.conceptId, [t]);
     }
-    const conceptIds = [...byConcept.keys()];
+    // Concepts in the order of their first term's text: terms that share grams sit close
+    // together, so a gram's postings touch fewer cache lines of the score arrays.
+    const firstNorm = (c: string): string => byConcept.get(c)![0]!.norm;
+    const conceptIds = [...byConcept.keys()].sort((a, b) => (firstNorm(a) < firstNorm(b) ? -1 : firstNorm(a) > firstNorm(b) ? 1 : 0));
     const terms = conceptIds.flatMap((c) => byConcept.get(c)!);
     const conceptStart = new Int32Array(conceptIds.length + 1);
     conceptIds.forEach((c, i) => (conceptStart[i + 1] = conceptStart[i]! + byConcept.get(c)!.length));
@@ -224,6 +233,7 @@ export class LexicalIndex {
       conceptIds,
       conceptStart,
       mainLang,
+      avgdl: avgdl || 1,
       char: { features: [...cf.ids.keys()], idf: charIdf, ...charPostings },
       word: { features: [...wf.ids.keys()], idf: wordIdf, ...wordPostings },
     });
@@ -262,15 +272,13 @@ export class LexicalIndex {
   /** Adds one char gram's postings to the scores, listing terms touched for the first time. */
   private addGram(g: number, w: number): void {
     const { offsets, docs, weights } = this.char;
-    const { charScores: scores, marks, touched } = this;
+    const { charScores: scores, touched } = this;
     let n = this.nTouched;
     for (let i = offsets[g]!, end = offsets[g + 1]!; i < end; i++) {
       const d = docs[i]!;
-      if (marks[d] === 0) {
-        marks[d] = 1;
-        touched[n++] = d;
-      }
-      scores[d]! += w * weights[i]!;
+      const v = scores[d]!;
+      if (v === 0) touched[n++] = d;
+      scores[d] = v + w * weights[i]!;
     }
     this.nTouched = n;
   }
@@ -287,28 +295,32 @@ export class LexicalIndex {
     return out;
   }
 
-  /** Adds the query's BM25 view into `wordScores` (marking the terms); returns its best score (0 when nothing matched). */
+  /**
+   * Adds the query's BM25 view into `wordScores` (listing new terms); returns the BM25
+   * score of a term made of exactly the query's words, which scales the view to [0, 1]
+   * (0 when no query word is in the vocabulary). A term matching one query word of four
+   * gets about a quarter of the view's weight, however poor the best match is.
+   */
   private accumulateWords(norm: string, lang: string | undefined): number {
     const { ids, idf, offsets, docs, weights } = this.word;
-    const { wordScores: scores, marks, touched } = this;
+    const { wordScores: scores, charScores, touched } = this;
+    const { k1, b } = this.options;
+    const words = [...this.queryWords(norm, lang)].filter(([w]) => ids.has(w));
+    const length = words.reduce((a, [, c]) => a + c, 0);
+    let self = 0;
     let n = this.nTouched;
-    let max = 0;
-    for (const [w, c] of this.queryWords(norm, lang)) {
-      const id = ids.get(w);
-      if (id === undefined) continue;
+    for (const [w, c] of words) {
+      const id = ids.get(w)!;
+      self += idf[id]! * ((c * (k1 + 1)) / (c + k1 * (1 - b + (b * length) / this.avgdl)));
       const qw = idf[id]! * c;
       for (let i = offsets[id]!, end = offsets[id + 1]!; i < end; i++) {
         const d = docs[i]!;
-        if (marks[d] === 0) {
-          marks[d] = 1;
-          touched[n++] = d;
-        }
-        const s = (scores[d]! += qw * weights[i]!);
-        if (s > max) max = s;
+        if (scores[d] === 0 && charScores[d] === 0) touched[n++] = d;
+        scores[d]! += qw * weights[i]!;
       }
     }
     this.nTouched = n;
-    return max;
+    return self;
   }
 
   /**
@@ -319,15 +331,16 @@ export class LexicalIndex {
     if (k <= 0) return [];
     const wordWeight = this.options.bm25Weight;
     const charW = 1 - wordWeight;
-    const wordMax = wordWeight > 0 ? this.accumulateWords(norm, options.lang) : 0;
-    const wordW = wordMax > 0 ? wordWeight / wordMax : 0;
-    const q = this.charQuery(norm);
-    for (const f of q) this.addGram(f.g, f.w);
+    // Char grams first, then words: a term is new to the touched list while both of its
+    // scores are still 0 (every weight is positive).
+    for (const f of this.charQuery(norm)) this.addGram(f.g, f.w);
+    const wordNorm = wordWeight > 0 ? this.accumulateWords(norm, options.lang) : 0;
+    const wordW = wordNorm > 0 ? wordWeight / wordNorm : 0;
     if (this.nTouched === 0) return [];
 
     // Each touched term once: below the heap's floor it is skipped at the cost of one
     // comparison; otherwise it enters the heap or raises its concept's score there.
-    const { marks, touched, charScores, wordScores, termConcept, conceptIds } = this;
+    const { touched, charScores, wordScores, termConcept, conceptIds } = this;
     const heap = new TopK(k, conceptIds, this.slotOf);
     for (let i = 0, n = this.nTouched; i < n; i++) {
       const d = touched[i]!;
@@ -335,7 +348,6 @@ export class LexicalIndex {
       const ws = wordScores[d]!;
       charScores[d] = 0;
       wordScores[d] = 0;
-      marks[d] = 0;
       const s = charW * cs + wordW * ws;
       if (s > 0 && s >= heap.floor) heap.offer(s, termConcept[d]!, d, cs, ws);
     }
@@ -345,7 +357,7 @@ export class LexicalIndex {
       conceptId: conceptIds[h.concept]!,
       score: h.score,
       term: this.terms[h.term]!,
-      views: { char: h.char, bm25: wordMax > 0 ? h.word / wordMax : 0 },
+      views: { char: h.char, bm25: wordNorm > 0 ? h.word / wordNorm : 0 },
     }));
   }
 
@@ -357,6 +369,7 @@ export class LexicalIndex {
         format: FORMAT,
         options: this.options,
         mainLang: this.mainLang,
+        avgdl: this.avgdl,
         conceptIds: this.conceptIds,
         terms: this.terms.map((t) => [t.text, t.norm, t.lang]),
         charFeatures: this.char.features,
@@ -378,6 +391,7 @@ export class LexicalIndex {
       format: string;
       options: Required<LexicalOptions>;
       mainLang: string;
+      avgdl: number;
       conceptIds: string[];
       terms: Array<[string, string, string]>;
       charFeatures: string[];
@@ -404,8 +418,14 @@ export class LexicalIndex {
         terms.push({ conceptId, text, norm, lang });
       }
     });
-    return new LexicalIndex({ options: h.options, terms, conceptIds: h.conceptIds, conceptStart, mainLang: h.mainLang, char, word });
+    return new LexicalIndex({ options: h.options, terms, conceptIds: h.conceptIds, conceptStart, mainLang: h.mainLang, avgdl: h.avgdl, char, word });
   }
+}
+
+function swapIn(a: Float64Array | Int32Array, i: number, j: number): void {
+  const t = a[i]!;
+  a[i] = a[j]!;
+  a[j] = t;
 }
 
 /**
@@ -441,8 +461,11 @@ class TopK {
   }
 
   private swap(i: number, j: number): void {
-    for (const a of [this.score, this.char, this.word]) [a[i], a[j]] = [a[j]!, a[i]!];
-    for (const a of [this.concept, this.term]) [a[i], a[j]] = [a[j]!, a[i]!];
+    swapIn(this.score, i, j);
+    swapIn(this.char, i, j);
+    swapIn(this.word, i, j);
+    swapIn(this.concept, i, j);
+    swapIn(this.term, i, j);
     this.slotOf[this.concept[i]!] = i;
     this.slotOf[this.concept[j]!] = j;
   }

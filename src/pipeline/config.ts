@@ -18,7 +18,7 @@ export const lexicalSchema = z.strictObject({
   /** 1 + ln(tf) in the char view. */
   sublinearTf: z.boolean().default(true),
   /** Weight of the BM25 word view in a term's score (0–1; 0 switches it off). */
-  bm25Weight: z.number().min(0).max(1).default(0.4),
+  bm25Weight: z.number().min(0).max(1).default(0.2),
   k1: z.number().positive().default(1.2),
   b: z.number().min(0).max(1).default(0.75),
   /** Candidates this generator returns per query. */

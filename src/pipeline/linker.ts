@@ -61,7 +61,8 @@ export class Linker {
   readonly fromCache: boolean;
   readonly concepts: number;
   readonly terms: number;
-  private readonly index: LexicalIndex;
+  /** The lexical index the linker searches. */
+  readonly index: LexicalIndex;
   private readonly conceptIds: ReadonlySet<string>;
   private readonly pack: CompiledPack | undefined;
   /** foldCode(code) → concept ids, for codes found in queries. */

@@ -57,6 +57,16 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX xrefs_by_target ON xrefs (target);
   `,
+  // v2: vectors by (encoder fingerprint, sha256 of role and text), so re-indexing
+  // never re-encodes a text an encoder has already seen.
+  `
+  CREATE TABLE embeddings (
+    encoder   TEXT NOT NULL,
+    text_hash BLOB NOT NULL,
+    vector    BLOB NOT NULL,
+    PRIMARY KEY (encoder, text_hash)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -334,6 +334,34 @@ export class VocabStore {
     };
   }
 
+  /** Cached vectors of `encoder` for each hash (undefined where none is cached). */
+  getEmbeddings(encoder: string, hashes: readonly Buffer[]): Array<Float32Array | undefined> {
+    return this.db.transaction(() =>
+      hashes.map((h) => {
+        const blob = this.stmts.getEmbedding.get(encoder, h) as Buffer | undefined;
+        return blob ? new Float32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength)) : undefined;
+      }),
+    )();
+  }
+
+  /** Stores vectors of `encoder` by text hash, in one transaction. */
+  putEmbeddings(encoder: string, entries: ReadonlyArray<readonly [Buffer, Float32Array]>): void {
+    this.db.transaction(() => {
+      for (const [h, v] of entries) this.stmts.putEmbedding.run(encoder, h, Buffer.from(v.buffer, v.byteOffset, v.byteLength));
+    })();
+  }
+
+  /** Vectors cached per encoder fingerprint. */
+  embeddingCacheStats(): Array<{ encoder: string; vectors: number; bytes: number }> {
+    return this.stmts.embeddingCounts.all() as Array<{ encoder: string; vectors: number; bytes: number }>;
+  }
+
+  /** Drops cached vectors (of one encoder, or all); returns how many. */
+  clearEmbeddings(encoder?: string): number {
+    const r = encoder ? this.db.prepare(`DELETE FROM embeddings WHERE encoder = ?`).run(encoder) : this.db.prepare(`DELETE FROM embeddings`).run();
+    return r.changes;
+  }
+
   private vocabRow(name: string): VocabRow {
     const row = this.stmts.vocabByName.get(name) as VocabRow | undefined;
     if (!row) {
@@ -400,6 +428,9 @@ export class VocabStore {
         `SELECT c.cid AS id, c.name, t.text, t.kind, t.lang, min(t.id) AS first FROM terms t JOIN concepts c ON c.id = t.concept
          WHERE t.vocab = ? AND t.norm = ? GROUP BY t.concept ORDER BY c.cid`,
       ),
+      getEmbedding: db.prepare(`SELECT vector FROM embeddings WHERE encoder = ? AND text_hash = ?`).pluck(),
+      putEmbedding: db.prepare(`INSERT OR REPLACE INTO embeddings (encoder, text_hash, vector) VALUES (?, ?, ?)`),
+      embeddingCounts: db.prepare(`SELECT encoder, count(*) AS vectors, sum(length(vector)) AS bytes FROM embeddings GROUP BY encoder ORDER BY encoder`),
       allTerms: db.prepare(
         `SELECT t.id AS termId, c.cid AS conceptId, t.text, t.norm, t.lang, t.kind
          FROM terms t JOIN concepts c ON c.id = t.concept

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,4 +19,22 @@ export function runCli(args: string[], dataDir: string, env: Record<string, stri
     timeout: 120_000,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Like runCli, without blocking the event loop (for tests that also run a server). */
+export function runCliAsync(args: string[], dataDir: string, env: Record<string, string> = {}): Promise<CliResult> {
+  return runNodeAsync([join(ROOT, 'cli.ts'), '--data-dir', dataDir, ...args], { NORMKIT_HOME: '', ...env });
+}
+
+/** Runs `node --import tsx <args>` from the project root without blocking the event loop. */
+export function runNodeAsync(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, timeout: 120_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }

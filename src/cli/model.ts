@@ -1,0 +1,45 @@
+/** Human-readable renderings of `normkit model …` results. */
+import type { FetchModelResult } from '../models/hub.js';
+import type { ModelInfo, ModelListEntry } from '../models/catalog.js';
+import { fmtInt, renderTable } from './table.js';
+
+function mib(bytes: number): string {
+  return bytes ? `${(bytes / (1 << 20)).toFixed(1)} MiB` : '';
+}
+
+export function renderModelList(entries: ModelListEntry[]): string {
+  const table = renderTable(
+    ['model', 'kind', 'cached', 'size', 'use'],
+    entries.map((e) => [e.id, e.kind, e.cached ? e.files.map((f) => f.replace(/^onnx\//, '')).join(', ') : e.exportHint ? 'needs export' : 'no', mib(e.bytes), e.use]),
+    { maxWidth: 60, right: [3] },
+  );
+  const hints = entries.filter((e) => e.exportHint && !e.cached).map((e) => `  ${e.id}: ${e.exportHint}`);
+  return [table, '', 'Fetch one with: normkit model fetch <model> [--precision int8]', ...(hints.length ? ['', 'Needs an ONNX export first:', ...hints] : [])].join('\n');
+}
+
+export function renderModelFetch(r: FetchModelResult): string {
+  const got = r.files.filter((f) => f.downloaded);
+  const bytes = r.files.reduce((a, f) => a + f.bytes, 0);
+  return [
+    `${r.id} @ ${r.revision.slice(0, 12)} in ${r.dir}`,
+    `  ${got.length ? `downloaded ${got.length} of ${r.files.length} files` : `all ${r.files.length} files were already there`} (${mib(bytes)}, checksums verified)`,
+    ...r.files.map((f) => `  ${f.downloaded ? '↓' : '='} ${f.path}  ${fmtInt(f.bytes)} B`),
+  ].join('\n');
+}
+
+export function renderModelInfo(i: ModelInfo): string {
+  const l = i.layout;
+  const src = (s: string): string => (s === 'default' ? 'default' : `from ${s}`);
+  return [
+    `${i.ref}  (${i.kind}, ${i.source}${i.revision ? ` @ ${i.revision.slice(0, 12)}` : ''})`,
+    `  folder       ${i.dir}`,
+    `  onnx file    ${l.onnxFile} (${l.precision})`,
+    `  model type   ${l.modelType}${l.architectures.length ? ` (${l.architectures.join(', ')})` : ''}`,
+    i.kind === 'encoder' ? `  dimension    ${i.dim}` : `  labels       ${i.dim}`,
+    ...(i.kind === 'encoder' ? [`  pooling      ${l.pooling} (${src(l.poolingSource)})`] : []),
+    `  max length   ${l.maxLength} tokens (${src(l.maxLengthSource)})`,
+    ...(l.queryPrefix || l.passagePrefix ? [`  prefixes     query ${JSON.stringify(l.queryPrefix)}, passage ${JSON.stringify(l.passagePrefix)}`] : []),
+    `  device       ${i.device}`,
+    `  fingerprint  ${l.fingerprint}`,
+  ].join('\n');
+}
