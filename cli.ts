@@ -15,7 +15,14 @@ import { normalizeFile, resultRecord } from './src/normalize/batch.js';
 import { normalize } from './src/normalize/engine.js';
 import { loadPack } from './src/normalize/pack.js';
 import { renderNormalize } from './src/cli/normalize.js';
-import { runEval } from './src/eval/run-eval.js';
+import { resolveVocabulary, runEval } from './src/eval/run-eval.js';
+import { buildVectorIndex, encoderFor, indexStats, NGRAM_HASH_MODEL, renderIndexBuild, renderIndexStats, renderLink, renderTuning, tuneHubnessCommand, withMethod } from './src/cli/index-cmd.js';
+import { HUBNESS_METHODS, type HubnessMethod } from './src/hubness/dbnorm.js';
+import { Linker } from './src/pipeline/linker.js';
+import type { PipelineConfig } from './src/pipeline/config.js';
+import { DEFAULT_HNSW } from './src/vector/hnsw.js';
+import { writeFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
 import { DEVICES } from './src/encoders/runtime.js';
 import { listModels, modelInfo } from './src/models/catalog.js';
 import { fetchModel } from './src/models/hub.js';
@@ -225,6 +232,38 @@ model
     print(opts.json, info, () => renderModelInfo(info));
   });
 
+function hubnessOption(): Option {
+  return new Option('--hubness <method>', "hubness correction, overriding the pipeline's: none, is, dis, dualis, dualdis").choices(HUBNESS_METHODS);
+}
+
+/** --preset / --pipeline, then --hubness over it. */
+async function pipelineFrom(opts: Record<string, unknown>): Promise<PipelineConfig> {
+  const base = opts['pipeline'] ? await loadPipeline(opts['pipeline'] as string) : preset((opts['preset'] as string | undefined) ?? DEFAULT_PRESET);
+  return opts['hubness'] ? withMethod(base, opts['hubness'] as HubnessMethod) : base;
+}
+
+program
+  .command('link')
+  .description('link one text to the concepts of a vocabulary: ranked concepts with the matched term')
+  .argument('<vocabulary>', 'an imported vocabulary name (or a vocabulary file, imported once)')
+  .argument('<text>', 'the text to link')
+  .addOption(new Option('--preset <name>', `named pipeline (${presetNames().join(', ')})`).default(DEFAULT_PRESET).conflicts('pipeline'))
+  .option('--pipeline <file>', 'pipeline configuration JSON instead of a preset')
+  .addOption(hubnessOption())
+  .option('--k <n>', 'how many concepts', positiveInt, 5)
+  .option('--lang <code>', 'the text\'s language (picks the stemmer)')
+  .option('--json', 'print the result as JSON')
+  .action(async (vocabularyArg: string, text: string, opts, cmd: Command) => {
+    const { dataDir } = cmd.optsWithGlobals<GlobalOptions>();
+    const pipeline = await pipelineFrom(opts);
+    await withStore(cmd, async (store) => {
+      const { name } = await resolveVocabulary(store, vocabularyArg);
+      const linker = Linker.build(store, name, pipeline, { cacheDir: join(resolveDataDir(dataDir), 'indexes') });
+      const r = linker.link(text, opts.k as number, opts.lang ? { lang: opts.lang as string } : {});
+      print(opts.json, r, () => renderLink(r));
+    });
+  });
+
 program
   .command('eval')
   .description('evaluate a pipeline on a query set: Success@k, Recall@10, MRR, nDCG@10, MAP')
@@ -234,10 +273,11 @@ program
   .option('--pipeline <file>', 'pipeline configuration JSON instead of a preset')
   .option('--k <n>', 'candidates retrieved per query (MRR and MAP are computed on them)', positiveInt, 10)
   .option('--errors <file>', 'write per-query analysis (JSONL): query, normalized form, gold, top 5, gold rank, rules fired')
+  .addOption(hubnessOption())
   .option('--json', 'print one JSON object with the headline metrics')
   .action(async (vocabularyArg: string, queriesFile: string, opts, cmd: Command) => {
     const { dataDir } = cmd.optsWithGlobals<GlobalOptions>();
-    const pipeline = opts.pipeline ? await loadPipeline(opts.pipeline as string) : preset(opts.preset as string);
+    const pipeline = await pipelineFrom(opts);
     await withStore(cmd, async (store) => {
       const result = await runEval(store, vocabularyArg, queriesFile, {
         dataDir: resolveDataDir(dataDir),
@@ -246,6 +286,93 @@ program
         ...(opts.errors ? { errorsFile: opts.errors as string } : {}),
       });
       print(opts.json, result.summary, () => renderEval(result, pipeline.name));
+    });
+  });
+
+const index = program.command('index').description('vector indexes (HNSW) over a vocabulary\'s terms, and hubness diagnostics and tuning').exitOverride();
+
+index
+  .command('build')
+  .description('embed every term of a vocabulary and build its HNSW index (one per encoder)')
+  .requiredOption('--vocab <name>', 'an imported vocabulary')
+  .option('--model <model>', `encoder: "${NGRAM_HASH_MODEL}" (built in, no download), a model folder or a hub id`, NGRAM_HASH_MODEL)
+  .addOption(new Option('--space <space>', 'cosine, or ip (inner product; the same for normalized vectors)').choices(['cosine', 'ip']).default(DEFAULT_HNSW.space))
+  .option('--m <n>', 'HNSW links per node: more = better recall, more memory, slower build', positiveInt, DEFAULT_HNSW.m)
+  .option('--ef-construction <n>', 'HNSW build candidate list: higher = better graph, slower build', positiveInt, DEFAULT_HNSW.efConstruction)
+  .option('--ef <n>', 'HNSW search candidate list: higher = better recall, slower queries (set on every load)', positiveInt, DEFAULT_HNSW.ef)
+  .option('--batch-size <n>', 'texts per encoder call', positiveInt, 256)
+  .addOption(new Option('--device <device>', 'cpu, cuda, or auto').choices(DEVICES).default('cpu'))
+  .option('--offline', 'never download a model')
+  .option('--json', 'print the result as JSON')
+  .action(async (opts, cmd: Command) => {
+    const dataDir = resolveDataDir(cmd.optsWithGlobals<GlobalOptions>().dataDir);
+    await withStore(cmd, async (store) => {
+      store.vocabulary(opts.vocab as string);
+      const encoder = await encoderFor(store, opts.model as string, { dataDir, device: opts.device as 'cpu' | 'cuda' | 'auto', ...(opts.offline ? { offline: true } : {}) });
+      try {
+        const r = await buildVectorIndex(store, opts.vocab as string, encoder, {
+          dataDir,
+          params: { space: opts.space as 'cosine' | 'ip', m: opts.m as number, efConstruction: opts.efConstruction as number, ef: opts.ef as number },
+          batchSize: opts.batchSize as number,
+          ...(opts.json ? {} : { progress: terminalProgress() }),
+        });
+        print(opts.json, r, () => renderIndexBuild(r));
+      } finally {
+        await encoder.close();
+      }
+    });
+  });
+
+index
+  .command('stats')
+  .description('hubness diagnostics: N_k distribution and skewness, top-1% share, top hubs, before and after the correction')
+  .requiredOption('--vocab <name>', 'an imported vocabulary')
+  .addOption(new Option('--preset <name>', `named pipeline (${presetNames().join(', ')})`).default(DEFAULT_PRESET).conflicts('pipeline'))
+  .option('--pipeline <file>', 'pipeline configuration JSON instead of a preset')
+  .addOption(hubnessOption())
+  .option('--queries <file>', 'query JSONL to measure on (default: a seeded sample of vocabulary terms)')
+  .option('--sample <n>', 'terms sampled as queries when no --queries is given', positiveInt, 2000)
+  .option('--k <n>', 'the k of N_k', positiveInt, 10)
+  .option('--top <n>', 'hubs listed', positiveInt, 10)
+  .option('--json', 'print as JSON')
+  .action(async (opts, cmd: Command) => {
+    const dataDir = resolveDataDir(cmd.optsWithGlobals<GlobalOptions>().dataDir);
+    const pipeline = withMethod(await pipelineFrom(opts), undefined, 'dualdis');
+    await withStore(cmd, async (store) => {
+      store.vocabulary(opts.vocab as string);
+      const d = await indexStats(store, opts.vocab as string, pipeline, {
+        dataDir,
+        k: opts.k as number,
+        sample: opts.sample as number,
+        top: opts.top as number,
+        ...(opts.queries ? { queriesFile: opts.queries as string } : {}),
+      });
+      print(opts.json, d, () => renderIndexStats(d));
+    });
+  });
+
+index
+  .command('tune-hubness')
+  .description('pick the hubness method, β values and bank size by Success@1 on dev queries; write them into a pipeline file')
+  .requiredOption('--vocab <name>', 'an imported vocabulary')
+  .requiredOption('--queries <file>', 'dev query JSONL with gold concepts (never the test split)')
+  .addOption(new Option('--preset <name>', `named pipeline to start from (${presetNames().join(', ')})`).default(DEFAULT_PRESET).conflicts('pipeline'))
+  .option('--pipeline <file>', 'pipeline configuration JSON to start from')
+  .option('--out <file>', 'write the tuned pipeline configuration here (JSON)')
+  .option('--json', 'print as JSON')
+  .action(async (opts, cmd: Command) => {
+    const dataDir = resolveDataDir(cmd.optsWithGlobals<GlobalOptions>().dataDir);
+    const base = await pipelineFrom(opts);
+    await withStore(cmd, async (store) => {
+      store.vocabulary(opts.vocab as string);
+      const { result, pipeline } = await tuneHubnessCommand(store, opts.vocab as string, base, { dataDir, queriesFile: opts.queries as string });
+      if (opts.out) {
+        const out = opts.out as string;
+        const tmp = `${out}.${process.pid}.tmp`;
+        writeFileSync(tmp, `${JSON.stringify(pipeline, null, 2)}\n`);
+        renameSync(tmp, out);
+      }
+      print(opts.json, { chosen: result.chosen, perMethod: result.perMethod, trials: result.trials, pipeline }, () => renderTuning(result, opts.out as string | undefined));
     });
   });
 
@@ -293,7 +420,7 @@ program
     });
   });
 
-for (const c of [...program.commands, ...vocab.commands, ...model.commands]) c.exitOverride();
+for (const c of [...program.commands, ...vocab.commands, ...model.commands, ...index.commands]) c.exitOverride();
 
 // `normkit … | head` closes stdout early: that is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

@@ -40,7 +40,7 @@ test('normkit eval --json prints exactly the documented keys, with the expected 
   const r = runCli(['eval', vocab, queries, '--json', '--errors', join(dir, 'errors.jsonl')], dir);
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout) as Record<string, number>;
-  assert.deepEqual(Object.keys(out).sort(), ['index_build_seconds', 'map', 'mrr', 'n', 'ndcg@10', 'queries_per_second', 'recall@10', 'success@1', 'success@10', 'success@5'].sort());
+  assert.deepEqual(Object.keys(out).sort(), ['index_build_seconds', 'map', 'mrr', 'n', 'n10_skewness', 'ndcg@10', 'queries_per_second', 'recall@10', 'success@1', 'success@10', 'success@5'].sort());
   assert.equal(out['n'], 4, 'the NIL query (empty gold) is not scored');
   assert.equal(out['success@1'], 0.75, 'q1, q2, q3 right at rank 1; q4 has no shared n-gram');
   assert.equal(out['success@10'], 0.75);

@@ -8,6 +8,7 @@
  */
 import type { LinkCandidate, Linker } from '../pipeline/linker.js';
 import type { Query } from '../queries.js';
+import { kOccurrence } from '../hubness/dbnorm.js';
 import { meanMetrics, parseMetric, scoreQuery, type MetricSpec } from './metrics.js';
 
 export const DEFAULT_METRICS = ['success@1', 'success@5', 'success@10', 'recall@10', 'mrr', 'ndcg@10', 'map'];
@@ -43,7 +44,24 @@ export interface EvaluationReport {
   successCurve: number[];
   queriesPerSecond: number;
   indexBuildSeconds: number;
+  /** Hubness of the results: N_10 (top-10 occurrences of each concept) over these queries. */
+  hubness: HubnessStats;
   outcomes: QueryOutcome[];
+}
+
+export interface HubnessStats {
+  /** Skewness of the N_10 distribution over every concept the linker searches. */
+  skewness: number;
+  /** Share of all top-10 slots taken by the 1% most frequent concepts. */
+  topShare: number;
+}
+
+/** N_k hubness statistics of ranked concept lists, over a gallery of `concepts` concepts. */
+export function hubnessOf(lists: ReadonlyArray<readonly string[]>, concepts: number, k = 10): HubnessStats {
+  const ids = new Map<string, number>();
+  const rows = lists.map((l) => l.slice(0, k).map((id) => (ids.has(id) ? ids.get(id)! : (ids.set(id, ids.size), ids.size - 1))));
+  const { skewness, topShare } = kOccurrence(rows, Math.max(concepts, ids.size));
+  return { skewness, topShare };
 }
 
 export function evaluateLinker(linker: Linker, queries: readonly Query[], options: EvaluateOptions = {}): EvaluationReport {
@@ -88,6 +106,10 @@ export function evaluateLinker(linker: Linker, queries: readonly Query[], option
     successCurve: curveSpecs.map((s) => curve[s.name]!),
     queriesPerSecond: queries.length / Math.max(seconds, 1e-9),
     indexBuildSeconds: linker.buildSeconds,
+    hubness: hubnessOf(
+      outcomes.map((o) => o.candidates.map((c) => c.conceptId)),
+      linker.concepts,
+    ),
     outcomes,
   };
 }

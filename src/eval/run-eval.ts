@@ -39,6 +39,8 @@ export interface EvalCommandResult {
     mrr: number;
     'ndcg@10': number;
     map: number;
+    /** Skewness of the N_10 distribution of the results (hubness; lower is more balanced). */
+    n10_skewness: number;
     queries_per_second: number;
     index_build_seconds: number;
   };
@@ -90,6 +92,7 @@ export async function runEval(store: VocabStore, vocabularyArg: string, queriesF
       mrr: m['mrr']!,
       'ndcg@10': m['ndcg@10']!,
       map: m['map']!,
+      n10_skewness: report.hubness.skewness,
       queries_per_second: report.queriesPerSecond,
       index_build_seconds: report.indexBuildSeconds,
     },

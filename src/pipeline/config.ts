@@ -25,6 +25,25 @@ export const lexicalSchema = z.strictObject({
   k: z.number().int().min(1).max(10_000).default(100),
 });
 
+/** Hubness correction with query and gallery banks (DBNorm). */
+export const hubnessSchema = z.strictObject({
+  /** none | is (inverted softmax, query bank) | dis (dynamic IS) | dualis (query and gallery banks) | dualdis. */
+  method: z.enum(['none', 'is', 'dis', 'dualis', 'dualdis']).default('none'),
+  /** β₁: inverse temperature of the query-bank factor. */
+  beta1: z.number().positive().max(1000).default(20),
+  /** β₂: inverse temperature of the gallery-bank factor. */
+  beta2: z.number().positive().max(1000).default(20),
+  /** DIS activation set: items in some bank item's top `activationK`. */
+  activationK: z.number().int().min(1).max(100).default(1),
+  /** K′: terms re-scored per query (≫ k). */
+  candidates: z.number().int().min(1).max(10_000).default(200),
+  /** Items per bank (a seeded sample; larger is closer to the exact sums, slower to build). */
+  bankSize: z.number().int().min(0).max(1_000_000).default(10_000),
+  /** Top-K hits kept per bank item (the top-k approximation of the bank sums). */
+  bankDepth: z.number().int().min(1).max(1000).default(50),
+  seed: z.number().int().default(1),
+});
+
 export const pipelineSchema = z.strictObject({
   name: z.string().min(1),
   description: z.string().optional(),
@@ -49,11 +68,14 @@ export const pipelineSchema = z.strictObject({
   filter: z.strictObject({ types: z.array(z.string().min(1)).min(1) }).optional(),
   /** Candidate generators. One for now; fusion of several arrives with the dense generators. */
   generators: z.array(lexicalSchema).length(1, 'exactly one generator is supported until fusion exists'),
+  /** Hubness correction of the generator's term scores (src/hubness/dbnorm.ts, docs/hubness.md). */
+  hubness: hubnessSchema.default(() => hubnessSchema.parse({})),
 });
 
 export type PipelineConfig = z.infer<typeof pipelineSchema>;
 export type PipelineInput = z.input<typeof pipelineSchema>;
 export type LexicalConfig = z.infer<typeof lexicalSchema>;
+export type HubnessConfig = z.infer<typeof hubnessSchema>;
 
 /** Validates a configuration object; errors name the field. */
 export function parsePipeline(value: unknown, file = '(pipeline)'): PipelineConfig {

@@ -15,7 +15,9 @@ import type { VocabStore } from '../store/store.js';
 import { normalize, rulesFired as firedRules, type FoundCode } from '../normalize/engine.js';
 import { loadPack, type CompiledPack } from '../normalize/pack.js';
 import { foldCode, foldText } from '../text/fold.js';
-import type { PipelineConfig } from './config.js';
+import { banksFromBuffer, banksToBuffer, sampleIndices, searchBank, type BankQuery, type SerializedBanks } from '../hubness/banks.js';
+import { bankNormalizer, correctScores, type Banks } from '../hubness/dbnorm.js';
+import type { HubnessConfig, PipelineConfig } from './config.js';
 
 export interface ExtraTerm {
   conceptId: string;
@@ -28,6 +30,21 @@ export interface LinkerOptions {
   cacheDir?: string;
   /** Terms added to the index only (e.g. a benchmark's training mentions). Unknown concepts are ignored. */
   extraTerms?: readonly ExtraTerm[];
+  /**
+   * The hubness correction's query bank: training mentions or past queries with their
+   * concepts. Without one, held-out vocabulary terms stand in (src/hubness/banks.ts).
+   */
+  queryBank?: ReadonlyArray<{ text: string; conceptIds: readonly string[]; lang?: string }>;
+}
+
+/** The hubness correction a linker applies: its settings and the two banks' normalizers. */
+export interface LinkerHubness {
+  config: HubnessConfig;
+  banks: Banks;
+  /** Bank hits, from which normalizers for other β are computed (tuning). */
+  hits: SerializedBanks;
+  /** Where the query bank came from. */
+  querySource: 'given' | 'synthetic';
 }
 
 export interface LinkCandidate {
@@ -38,6 +55,8 @@ export interface LinkCandidate {
   generator: string;
   /** The lexical generator's view scores for that term (char n-gram cosine, normalised BM25). */
   views?: { char: number; bm25: number };
+  /** The hubness correction: the term's score before it, and the method. */
+  hubness?: { method: string; before: number };
 }
 
 export interface LinkResult {
@@ -67,6 +86,8 @@ export class Linker {
   private readonly pack: CompiledPack | undefined;
   /** foldCode(code) → concept ids, for codes found in queries. */
   private readonly codes: ReadonlyMap<string, string[]>;
+  /** The hubness correction, when the configuration asks for one. */
+  hubness: LinkerHubness | undefined;
 
   private constructor(init: {
     config: PipelineConfig;
@@ -87,6 +108,7 @@ export class Linker {
     this.concepts = this.conceptIds.size;
     this.pack = init.pack;
     this.codes = init.codes;
+    this.hubness = undefined;
   }
 
   static build(store: VocabStore, vocabulary: string, config: PipelineConfig, options: LinkerOptions = {}): Linker {
@@ -152,7 +174,74 @@ export class Linker {
       for (const id of inIndex) addCode(id, id);
       for (const t of store.terms(vocabulary, { includeCodes: true })) if (t.kind === 'code') addCode(t.text, t.conceptId);
     }
-    return new Linker({ config, vocabulary, index, pack, codes, buildSeconds: (performance.now() - started) / 1000, fromCache });
+    const linker = new Linker({ config, vocabulary, index, pack, codes, buildSeconds: 0, fromCache });
+    if (config.hubness.method !== 'none') {
+      const h = config.hubness;
+      const bankKey = createHash('sha256')
+        .update(JSON.stringify({ key, pack: pack?.fingerprint ?? null, fold: config.normalize.fold, bankSize: h.bankSize, bankDepth: h.bankDepth, seed: h.seed, queryBank: options.queryBank ? createHash('sha256').update(JSON.stringify(options.queryBank)).digest('hex') : null }))
+        .digest('hex')
+        .slice(0, 20);
+      const bankFile = options.cacheDir ? join(options.cacheDir, vocabulary, `banks-${bankKey}.bin`) : undefined;
+      let hits: SerializedBanks | undefined;
+      if (bankFile && existsSync(bankFile)) {
+        try {
+          hits = banksFromBuffer(readFileSync(bankFile));
+        } catch {
+          hits = undefined;
+        }
+      }
+      if (!hits) {
+        hits = linker.searchBanks(h, options.queryBank);
+        if (bankFile) {
+          const tmp = `${bankFile}.${process.pid}.tmp`;
+          writeFileSync(tmp, banksToBuffer(hits));
+          renameSync(tmp, bankFile);
+        }
+      }
+      linker.hubness = { config: h, hits, banks: normalizersFor(h, hits, index.size), querySource: options.queryBank?.length ? 'given' : 'synthetic' };
+    }
+    (linker as { buildSeconds: number }).buildSeconds = (performance.now() - started) / 1000;
+    return linker;
+  }
+
+  /** The bank items' top hits over this linker's terms (the expensive part of the correction). */
+  searchBanks(h: HubnessConfig, given?: LinkerOptions['queryBank']): SerializedBanks {
+    const terms = this.index.terms;
+    const retrieve = (norm: string, depth: number, o: { lang?: string | undefined; exclude?: ReadonlySet<string> }) =>
+      this.index.searchTerms(norm, depth, { ...(o.lang ? { lang: o.lang } : {}), ...(o.exclude ? { exclude: o.exclude } : {}) });
+    let queryBank: BankQuery[];
+    if (given && given.length > 0) {
+      queryBank = sampleIndices(given.length, h.bankSize, h.seed).map((i) => {
+        const q = given[i]!;
+        return { norm: this.normalizeQuery(q.text).normalized, lang: q.lang, exclude: q.conceptIds };
+      });
+    } else {
+      queryBank = sampleIndices(terms.length, h.bankSize, h.seed).map((i) => {
+        const t = terms[i]!;
+        return { norm: this.normalizeQuery(t.text).normalized, lang: t.lang, exclude: [t.conceptId] };
+      });
+    }
+    const galleryBank: BankQuery[] = sampleIndices(terms.length, h.bankSize, h.seed + 1).map((i) => {
+      const t = terms[i]!;
+      return { norm: t.norm, lang: t.lang, exclude: [t.conceptId] };
+    });
+    return { depth: h.bankDepth, query: searchBank(queryBank, retrieve, h.bankDepth), gallery: searchBank(galleryBank, retrieve, h.bankDepth) };
+  }
+
+  /** The same linker with other hubness settings, reusing its indexes and bank hits (bank size and depth up to the searched ones). */
+  withHubness(h: HubnessConfig): Linker {
+    const copy = Object.create(Linker.prototype) as Linker;
+    Object.assign(copy, this);
+    (copy as { config: PipelineConfig }).config = { ...this.config, hubness: h };
+    if (h.method === 'none') copy.hubness = undefined;
+    else {
+      const hits = this.hubness?.hits;
+      if (!hits) throw new Error('withHubness needs a linker built with a hubness correction (its banks are reused)');
+      if (h.bankDepth > hits.depth) throw new Error(`bankDepth ${h.bankDepth} is deeper than the searched ${hits.depth}`);
+      const sub = { depth: h.bankDepth, query: hits.query.slice(0, h.bankSize).map((b) => truncate(b, h.bankDepth)), gallery: hits.gallery.slice(0, h.bankSize).map((b) => truncate(b, h.bankDepth)) };
+      copy.hubness = { config: h, hits, banks: normalizersFor(h, sub, this.index.size), querySource: this.hubness!.querySource };
+    }
+    return copy;
   }
 
   /** Whether a concept id is in what this linker searches (after the type filter). */
@@ -160,20 +249,19 @@ export class Linker {
     return this.conceptIds.has(id);
   }
 
+  /** The query as the generators see it, with what the rule pack found. */
+  normalizeQuery(text: string): { normalized: string; rulesFired: string[]; attributes: Record<string, string[]>; codes: FoundCode[] } {
+    if (this.pack) {
+      const r = normalize(text, this.pack);
+      return { normalized: this.config.normalize.fold === 'full' ? r.key : r.text.toLowerCase(), rulesFired: firedRules(r), attributes: r.attributes, codes: r.codes };
+    }
+    return { normalized: this.config.normalize.fold === 'full' ? foldText(text) : text.toLowerCase(), rulesFired: [], attributes: {}, codes: [] };
+  }
+
   /** Links `text`: the top `k` concepts. `lang`, when known, picks the stemmer for the query's words. */
   link(text: string, k = 10, options: { lang?: string } = {}): LinkResult {
     const gen = this.config.generators[0]!;
-    let normalized: string;
-    let rulesFired: string[] = [];
-    let attributes: Record<string, string[]> = {};
-    let codes: FoundCode[] = [];
-    if (this.pack) {
-      const r = normalize(text, this.pack);
-      normalized = this.config.normalize.fold === 'full' ? r.key : r.text.toLowerCase();
-      rulesFired = firedRules(r);
-      attributes = r.attributes;
-      codes = r.codes;
-    } else normalized = this.config.normalize.fold === 'full' ? foldText(text) : text.toLowerCase();
+    const { normalized, rulesFired, attributes, codes } = this.normalizeQuery(text);
 
     const byCode: LinkCandidate[] = [];
     for (const c of codes) {
@@ -181,13 +269,17 @@ export class Linker {
         if (!byCode.some((b) => b.conceptId === id)) byCode.push({ conceptId: id, score: 1, term: { text: c.code, lang: '' }, generator: 'code' });
       }
     }
-    const depth = Math.min(k, gen.k);
     const search = options.lang ? { lang: options.lang } : {};
+    const raw = this.pack && this.config.normalize.raw === 'also' ? (this.config.normalize.fold === 'full' ? foldText(text) : text.toLowerCase()) : undefined;
+    const lexical = this.hubness ? this.correctedSearch(text, normalized, raw, k, search) : this.plainSearch(text, normalized, raw, Math.min(k, gen.k), search);
+    const candidates = [...byCode, ...lexical.filter((c) => !byCode.some((b) => b.conceptId === c.conceptId))].slice(0, k);
+    return { input: text, normalized, rulesFired, attributes, codes, candidates };
+  }
+
+  private plainSearch(text: string, normalized: string, raw: string | undefined, depth: number, search: { lang?: string }): LinkCandidate[] {
+    const gen = this.config.generators[0]!;
     let matches = this.index.search(normalized, depth, search);
-    if (this.pack && this.config.normalize.raw === 'also') {
-      const raw = this.config.normalize.fold === 'full' ? foldText(text) : text.toLowerCase();
-      if (raw !== normalized) matches = bestPerConcept([...matches, ...this.index.search(raw, depth, search)]).slice(0, depth);
-    }
+    if (raw !== undefined && raw !== normalized) matches = bestPerConcept([...matches, ...this.index.search(raw, depth, search)]).slice(0, depth);
     if (this.pack) {
       // Normalization can make different terms equal ("Morphines" and "Morphine"): on such
       // near-ties, the term the input spells out as written goes first.
@@ -197,16 +289,49 @@ export class Linker {
         matches = bestPerConcept(matches.map((m) => (m.score < PERFECT || foldText(m.term.text) === rawKey ? m : { ...m, score: m.score * (1 - EXACT_TIE_MARGIN) })));
       }
     }
-    const lexical = matches.map((m) => ({
-      conceptId: m.conceptId,
-      score: m.score,
-      term: { text: m.term.text, lang: m.term.lang },
-      generator: gen.type,
-      views: m.views,
-    }));
-    const candidates = [...byCode, ...lexical.filter((c) => !byCode.some((b) => b.conceptId === c.conceptId))].slice(0, k);
-    return { input: text, normalized, rulesFired, attributes, codes, candidates };
+    return matches.map((m) => ({ conceptId: m.conceptId, score: m.score, term: { text: m.term.text, lang: m.term.lang }, generator: gen.type, views: m.views }));
   }
+
+  /** Top K′ terms, re-scored by the hubness correction, then the best term per concept. */
+  private correctedSearch(text: string, normalized: string, raw: string | undefined, k: number, search: { lang?: string }): LinkCandidate[] {
+    const gen = this.config.generators[0]!;
+    const h = this.hubness!;
+    const depth = h.config.candidates;
+    const best = new Map<number, number>();
+    for (const q of raw !== undefined && raw !== normalized ? [normalized, raw] : [normalized]) {
+      for (const hit of this.index.searchTerms(q, depth, search)) if (!(best.get(hit.term)! >= hit.score)) best.set(hit.term, hit.score);
+    }
+    const terms = this.index.terms;
+    const rawKey = this.pack ? foldText(text) : undefined;
+    const scored = [...best].map(([item, score]) => ({
+      item,
+      score: rawKey !== undefined && score >= PERFECT && foldText(terms[item]!.text) !== rawKey ? score * (1 - EXACT_TIE_MARGIN) : score,
+    }));
+    const before = new Map(scored.map((x) => [x.item, x.score]));
+    const out: LinkCandidate[] = [];
+    const seen = new Set<string>();
+    for (const { item, score } of correctScores(scored, h.config, h.banks)) {
+      const t = terms[item]!;
+      if (seen.has(t.conceptId)) continue;
+      seen.add(t.conceptId);
+      out.push({ conceptId: t.conceptId, score, term: { text: t.text, lang: t.lang }, generator: gen.type, hubness: { method: h.config.method, before: before.get(item)! } });
+      if (out.length >= k) break;
+    }
+    return out;
+  }
+}
+
+function truncate(b: { items: ArrayLike<number>; scores: ArrayLike<number> }, depth: number): { items: ArrayLike<number>; scores: ArrayLike<number> } {
+  if (b.items.length <= depth) return b;
+  return { items: Array.from(b.items).slice(0, depth), scores: Array.from(b.scores).slice(0, depth) };
+}
+
+/** The two banks' normalizers for the configured β (milliseconds from the stored hits). */
+function normalizersFor(h: HubnessConfig, hits: SerializedBanks, gallerySize: number): Banks {
+  return {
+    query: bankNormalizer(hits.query, gallerySize, h.beta1, Math.min(h.activationK, hits.depth), hits.depth),
+    gallery: bankNormalizer(hits.gallery, gallerySize, h.beta2, Math.min(h.activationK, hits.depth), hits.depth),
+  };
 }
 
 /** How much a normalized-only match loses against a match of the text as written. */

@@ -67,6 +67,25 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (encoder, text_hash)
   ) WITHOUT ROWID;
   `,
+  // v3: vector indexes over a vocabulary's terms, one per encoder. The row is the commit
+  // point of a build: it names the index file and holds its header; labels map the
+  // index's labels to term ids.
+  `
+  CREATE TABLE vector_indexes (
+    id      INTEGER PRIMARY KEY,
+    vocab   INTEGER NOT NULL REFERENCES vocabularies(id) ON DELETE CASCADE,
+    encoder TEXT NOT NULL,
+    file    TEXT NOT NULL,
+    header  TEXT NOT NULL,
+    UNIQUE (vocab, encoder)
+  );
+  CREATE TABLE vector_labels (
+    idx   INTEGER NOT NULL REFERENCES vector_indexes(id) ON DELETE CASCADE,
+    label INTEGER NOT NULL,
+    term  INTEGER NOT NULL,
+    PRIMARY KEY (idx, label)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

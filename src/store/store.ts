@@ -362,6 +362,39 @@ export class VocabStore {
     return r.changes;
   }
 
+  /** The vector index of a vocabulary for an encoder: its file and header (JSON), if built. */
+  vectorIndex(vocabulary: string, encoder: string): { id: number; file: string; header: string } | undefined {
+    const v = this.vocabRow(vocabulary);
+    return this.db.prepare(`SELECT id, file, header FROM vector_indexes WHERE vocab = ? AND encoder = ?`).get(v.id, encoder) as { id: number; file: string; header: string } | undefined;
+  }
+
+  /** Encoders a vocabulary has vector indexes for. */
+  vectorIndexEncoders(vocabulary: string): string[] {
+    const v = this.vocabRow(vocabulary);
+    return this.db.prepare(`SELECT encoder FROM vector_indexes WHERE vocab = ? ORDER BY encoder`).pluck().all(v.id) as string[];
+  }
+
+  /** Label → term id pairs of a vector index. */
+  vectorLabels(indexId: number): Array<{ label: number; termId: number }> {
+    return this.db.prepare(`SELECT label, term AS termId FROM vector_labels WHERE idx = ? ORDER BY label`).all(indexId) as Array<{ label: number; termId: number }>;
+  }
+
+  /**
+   * Records a built vector index in one transaction (the commit point: until it returns,
+   * readers see the previous index). Returns the file the previous row named, for cleanup.
+   */
+  commitVectorIndex(vocabulary: string, encoder: string, file: string, header: string, labels: ReadonlyArray<readonly [number, number]>): string | undefined {
+    const v = this.vocabRow(vocabulary);
+    return this.db.transaction(() => {
+      const prev = this.db.prepare(`SELECT id, file FROM vector_indexes WHERE vocab = ? AND encoder = ?`).get(v.id, encoder) as { id: number; file: string } | undefined;
+      if (prev) this.db.prepare(`DELETE FROM vector_indexes WHERE id = ?`).run(prev.id);
+      const id = Number(this.db.prepare(`INSERT INTO vector_indexes (vocab, encoder, file, header) VALUES (?, ?, ?, ?)`).run(v.id, encoder, file, header).lastInsertRowid);
+      const put = this.db.prepare(`INSERT INTO vector_labels (idx, label, term) VALUES (?, ?, ?)`);
+      for (const [label, term] of labels) put.run(id, label, term);
+      return prev && prev.file !== file ? prev.file : undefined;
+    }).immediate();
+  }
+
   private vocabRow(name: string): VocabRow {
     const row = this.stmts.vocabByName.get(name) as VocabRow | undefined;
     if (!row) {

@@ -1,0 +1,175 @@
+/**
+ * Hubness correction on the benchmarks (docs/hubness.md): for each method (none, IS, DIS,
+ * DualIS, DualDIS), β values are chosen on dev data only, then Success@1 and the N_10
+ * skewness are reported on the test splits with those choices.
+ *
+ *   tsx eval/hubness.ts [--group jobs|medical] [--sample N]
+ *
+ * Dev: JobBERT validation and an O*NET hold-out (seed 29) for jobs; NCBI-disease and
+ * BC5CDR dev for medical. Test: MELO usa_q_en_c_en and the O*NET hold-out (seed 13) for
+ * jobs; NCBI-disease and BC5CDR test for medical. Each run uses its preset and extras as
+ * `npm run eval` does; a benchmark's training mentions form the query bank when it has
+ * them, otherwise synthetic queries (held-out terms) do.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { hubnessOf } from '../src/eval/evaluate.js';
+import { HUBNESS_METHODS, type HubnessMethod } from '../src/hubness/dbnorm.js';
+import type { HubnessConfig } from '../src/pipeline/config.js';
+import { Linker } from '../src/pipeline/linker.js';
+import { preset } from '../src/pipeline/presets.js';
+import { VocabStore } from '../src/store/store.js';
+import { importVocabulary } from '../src/vocab/import.js';
+import { LOADERS } from './loaders/index.js';
+import type { LoadedRun } from './loaders/types.js';
+import { sharedDataDir } from './shared.js';
+
+interface Spec {
+  benchmark: string;
+  preset: string;
+  params: Record<string, unknown>;
+  group: 'jobs' | 'medical';
+  runs?: string[];
+}
+
+const DEV: Spec[] = [
+  { benchmark: 'jobbert', preset: 'jobs', params: {}, group: 'jobs' },
+  { benchmark: 'onet-holdout', preset: 'jobs', params: { seed: 29, fraction: 0.1 }, group: 'jobs' },
+  { benchmark: 'ncbi-disease', preset: 'medical', params: { split: 'dev' }, group: 'medical' },
+  { benchmark: 'bc5cdr', preset: 'medical', params: { split: 'dev' }, group: 'medical' },
+];
+const TEST: Spec[] = [
+  { benchmark: 'melo', preset: 'jobs', params: { datasets: ['usa_q_en_c_en'] }, group: 'jobs' },
+  { benchmark: 'onet-holdout', preset: 'jobs', params: { seed: 13, fraction: 0.1 }, group: 'jobs' },
+  { benchmark: 'ncbi-disease', preset: 'medical', params: {}, group: 'medical' },
+  { benchmark: 'bc5cdr', preset: 'medical', params: {}, group: 'medical' },
+];
+const BETAS = [2, 5, 10, 20, 40];
+
+const { values } = parseArgs({ options: { group: { type: 'string' }, sample: { type: 'string' } } });
+const shared = sharedDataDir();
+if (!shared) {
+  process.stderr.write('needs ../shared/data (or $NORMKIT_SHARED_DATA)\n');
+  process.exit(0);
+}
+const sampleSize = values.sample ? Number(values.sample) : 3000;
+
+interface Case {
+  label: string;
+  group: string;
+  linker: Linker;
+  queries: Array<{ text: string; gold: string[]; lang?: string }>;
+}
+
+const work = mkdtempSync(join(tmpdir(), 'normkit-hubness-'));
+const store = VocabStore.open(join(work, 'h.db'));
+const imported = new Map<string, string>();
+
+async function vocabularyOf(run: LoadedRun): Promise<string> {
+  const spec = run.vocabulary;
+  let name = imported.get(spec.key);
+  if (!name) {
+    name = `v${imported.size}`;
+    if ('concepts' in spec) {
+      mkdirSync(join(work, 'vocab'), { recursive: true });
+      const file = join(work, 'vocab', `${spec.key}.jsonl`);
+      writeFileSync(file, `${spec.concepts.map((c) => JSON.stringify(c)).join('\n')}\n`);
+      await importVocabulary(store, [file], { name, format: 'jsonl', skipInvalid: true });
+    } else await importVocabulary(store, spec.files, { name, format: spec.format, skipInvalid: true });
+    imported.set(spec.key, name);
+  }
+  return name;
+}
+
+/** A seeded sample (every query when there are fewer). */
+function sample<T>(xs: T[], n: number): T[] {
+  if (xs.length <= n) return xs;
+  let a = 12345;
+  const rand = (): number => ((a = (Math.imul(a, 1103515245) + 12345) >>> 0) / 4294967296);
+  const copy = [...xs];
+  for (let i = 0; i < n; i++) {
+    const j = i + Math.floor(rand() * (copy.length - i));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy.slice(0, n);
+}
+
+async function casesOf(specs: Spec[]): Promise<Case[]> {
+  const out: Case[] = [];
+  for (const d of specs.filter((s) => !values.group || s.group === values.group)) {
+    const loaded = await LOADERS[d.benchmark]!({ shared: shared!, params: d.params });
+    for (const run of loaded.runs) {
+      const name = await vocabularyOf(run);
+      const base = preset(d.preset);
+      const cfg = { ...base, ...(run.filterTypes ? { filter: { types: run.filterTypes } } : {}), hubness: { ...base.hubness, method: 'dualdis' as const } };
+      const extraTerms = run.extraTerms ?? [];
+      const started = performance.now();
+      const linker = Linker.build(store, name, cfg, {
+        extraTerms,
+        ...(extraTerms.length ? { queryBank: extraTerms.map((e) => ({ text: e.text, conceptIds: [e.conceptId], lang: e.lang })) } : {}),
+      });
+      const canonical = run.canonicalText;
+      const queries = sample(
+        run.queries.filter((q) => q.gold.every((g) => linker.hasConcept(g))),
+        sampleSize,
+      ).map((q) => ({ text: canonical?.get(q.qid) ?? q.text, gold: q.gold, ...(q.lang ? { lang: q.lang } : {}) }));
+      const label = `${d.benchmark}/${run.name} (${run.split})`;
+      process.stderr.write(`${label}: ${queries.length} queries, ${linker.terms} terms, banks ${linker.hubness!.querySource}, built in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+      out.push({ label, group: d.group, linker, queries });
+    }
+  }
+  return out;
+}
+
+function score(c: Case, h: HubnessConfig): { s1: number; skew: number } {
+  const l = c.linker.withHubness(h);
+  let hits = 0;
+  const lists: string[][] = [];
+  for (const q of c.queries) {
+    const r = l.link(q.text, 10, q.lang ? { lang: q.lang } : {}).candidates.map((x) => x.conceptId);
+    lists.push(r);
+    if (r[0] !== undefined && q.gold.includes(r[0])) hits++;
+  }
+  return { s1: hits / Math.max(1, c.queries.length), skew: hubnessOf(lists, c.linker.concepts).skewness };
+}
+
+function grid(method: HubnessMethod, base: HubnessConfig): HubnessConfig[] {
+  if (method === 'none') return [{ ...base, method }];
+  const dual = method === 'dualis' || method === 'dualdis';
+  const out: HubnessConfig[] = [];
+  for (const b1 of BETAS) for (const b2 of dual ? BETAS : [b1]) out.push({ ...base, method, beta1: b1, beta2: b2 });
+  return out;
+}
+
+try {
+  const dev = await casesOf(DEV);
+  const chosen = new Map<string, HubnessConfig>();
+  for (const group of ['jobs', 'medical']) {
+    const cases = dev.filter((c) => c.group === group);
+    if (!cases.length) continue;
+    process.stdout.write(`\n## ${group}: dev grid (mean Success@1 over ${cases.map((c) => c.label).join(', ')})\n`);
+    for (const method of HUBNESS_METHODS) {
+      let best: { h: HubnessConfig; mean: number } | undefined;
+      for (const h of grid(method, cases[0]!.linker.hubness!.config)) {
+        const mean = cases.reduce((a, c) => a + score(c, h).s1, 0) / cases.length;
+        if (!best || mean > best.mean + 1e-9) best = { h, mean };
+      }
+      chosen.set(`${group}/${method}`, best!.h);
+      process.stdout.write(`${method.padEnd(8)} β1=${best!.h.beta1} β2=${best!.h.beta2}  dev mean Success@1 ${best!.mean.toFixed(4)}\n`);
+    }
+  }
+  const test = await casesOf(TEST);
+  process.stdout.write('\n## test: Success@1 / N_10 skewness with the dev-chosen β\n\n| benchmark | ' + HUBNESS_METHODS.join(' | ') + ' |\n|---|' + HUBNESS_METHODS.map(() => '---:').join('|') + '|\n');
+  for (const c of test) {
+    const cells = HUBNESS_METHODS.map((m) => {
+      const r = score(c, chosen.get(`${c.group}/${m}`)!);
+      return `${r.s1.toFixed(3)} / ${r.skew.toFixed(2)}`;
+    });
+    process.stdout.write(`| ${c.label} (n=${c.queries.length}) | ${cells.join(' | ')} |\n`);
+  }
+} finally {
+  store.close();
+  rmSync(work, { recursive: true, force: true });
+}

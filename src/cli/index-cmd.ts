@@ -1,0 +1,165 @@
+/**
+ * The `normkit index` and `normkit link` commands' work and their human-readable output.
+ */
+import { join } from 'node:path';
+import type { Encoder } from '../encoders/encoder.js';
+import { CachedEncoder } from '../encoders/cache.js';
+import { NgramHashEncoder } from '../encoders/ngram-hash.js';
+import { UsageError } from '../errors.js';
+import { diagnoseHubness, sampleTermQueries, tuneHubness, type HubnessDiagnostics, type HubnessSide, type TuningResult } from '../hubness/diagnostics.js';
+import type { HubnessMethod } from '../hubness/dbnorm.js';
+import { openEncoder } from '../models/resolve.js';
+import type { PipelineConfig } from '../pipeline/config.js';
+import { Linker, type LinkResult } from '../pipeline/linker.js';
+import { readQueries } from '../queries.js';
+import type { VocabStore } from '../store/store.js';
+import { DEFAULT_HNSW, type HnswParams } from '../vector/hnsw.js';
+import { TermVectorIndex } from '../vector/term-index.js';
+import type { Progress } from '../progress.js';
+import { renderTable as table } from './table.js';
+
+/** The built-in model-free encoder's name for `--model`. */
+export const NGRAM_HASH_MODEL = 'ngram-hash';
+
+/** `--model`: the built-in `ngram-hash`, a model folder or a hub id; vectors cached in the store. */
+export async function encoderFor(store: VocabStore, ref: string, options: { dataDir: string; device?: 'cpu' | 'cuda' | 'auto'; offline?: boolean }): Promise<Encoder> {
+  const inner: Encoder = ref === NGRAM_HASH_MODEL ? new NgramHashEncoder() : await openEncoder(ref, { dataDir: options.dataDir, ...(options.device ? { device: options.device } : {}), ...(options.offline ? { offline: true } : {}) });
+  return ref === NGRAM_HASH_MODEL ? inner : new CachedEncoder(inner, store);
+}
+
+export interface IndexBuildResult {
+  vocabulary: string;
+  encoder: string;
+  dim: number;
+  count: number;
+  params: HnswParams;
+  file: string;
+  seconds: number;
+}
+
+export async function buildVectorIndex(
+  store: VocabStore,
+  vocabulary: string,
+  encoder: Encoder,
+  options: { dataDir: string; params: Partial<HnswParams>; batchSize?: number; progress?: Progress },
+): Promise<IndexBuildResult> {
+  const started = performance.now();
+  options.progress?.start('embedding terms', store.vocabulary(vocabulary).terms, 'terms');
+  let last = 0;
+  const index = await TermVectorIndex.build(store, vocabulary, encoder, {
+    dir: join(options.dataDir, 'indexes'),
+    params: { ...DEFAULT_HNSW, ...options.params },
+    ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+    onProgress: (done) => {
+      options.progress?.advance(done - last);
+      last = done;
+    },
+  });
+  options.progress?.stop();
+  return {
+    vocabulary,
+    encoder: encoder.fingerprint,
+    dim: encoder.dim,
+    count: index.info.count,
+    params: index.info.params,
+    file: TermVectorIndex.fileOf(store, vocabulary, encoder.fingerprint)!,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+export function renderIndexBuild(r: IndexBuildResult): string {
+  const p = r.params;
+  return `built the vector index of ${r.vocabulary}: ${r.count} terms × ${r.dim} dims in ${r.seconds.toFixed(1)} s\n  encoder ${r.encoder}\n  HNSW space=${p.space} m=${p.m} efConstruction=${p.efConstruction} ef=${p.ef}\n  ${r.file}`;
+}
+
+/** The pipeline with `--hubness` applied; a diagnostic or tuning run needs some correction to search banks for. */
+export function withMethod(pipeline: PipelineConfig, method: HubnessMethod | undefined, fallback?: HubnessMethod): PipelineConfig {
+  const m = method ?? (pipeline.hubness.method === 'none' && fallback ? fallback : pipeline.hubness.method);
+  return { ...pipeline, hubness: { ...pipeline.hubness, method: m } };
+}
+
+export async function indexStats(
+  store: VocabStore,
+  vocabulary: string,
+  pipeline: PipelineConfig,
+  options: { dataDir: string; queriesFile?: string; k: number; sample: number; top: number },
+): Promise<HubnessDiagnostics> {
+  const linker = Linker.build(store, vocabulary, pipeline, { cacheDir: join(options.dataDir, 'indexes') });
+  let queries;
+  let source: string;
+  if (options.queriesFile) {
+    queries = (await readQueries(options.queriesFile)).queries.map((q) => ({ text: q.text, lang: q.lang }));
+    source = options.queriesFile;
+  } else {
+    queries = sampleTermQueries(linker, options.sample);
+    source = `${queries.length} vocabulary terms (seeded sample)`;
+  }
+  const nameOf = (id: string): string | undefined => {
+    try {
+      return store.concept(vocabulary, id).name;
+    } catch {
+      return undefined;
+    }
+  };
+  return diagnoseHubness(linker, queries, { k: options.k, topHubs: options.top, querySource: source, nameOf });
+}
+
+function renderSide(title: string, s: HubnessSide, k: number): string {
+  const hist = s.distribution
+    .slice(0, 12)
+    .map(([occ, n]) => `${occ}:${n}`)
+    .join('  ');
+  return [
+    `${title} (${s.method})`,
+    `  N_${k} skewness ${s.skewness.toFixed(2)}; top 1% of concepts hold ${(100 * s.topShare).toFixed(1)}% of top-${k} slots`,
+    `  N_${k} distribution (occurrences:concepts) ${hist}${s.distribution.length > 12 ? '  …' : ''}`,
+    table(
+      ['hub', 'label', `N_${k}`],
+      s.hubs.map((h) => [h.conceptId, h.name ?? '', String(h.occurrences)]),
+    )
+      .split('\n')
+      .map((l) => `  ${l}`)
+      .join('\n'),
+  ].join('\n');
+}
+
+export function renderIndexStats(d: HubnessDiagnostics): string {
+  const c = d.correction;
+  return [
+    `${d.queries} queries (${d.querySource}) over ${d.concepts} concepts, top ${d.k}`,
+    `correction: ${c.method} β1=${c.beta1} β2=${c.beta2}, banks of ${c.bankSize} (top ${c.bankDepth} each), K′=${c.candidates}`,
+    renderSide('before', d.before, d.k),
+    renderSide('after', d.after, d.k),
+  ].join('\n');
+}
+
+export async function tuneHubnessCommand(
+  store: VocabStore,
+  vocabulary: string,
+  pipeline: PipelineConfig,
+  options: { dataDir: string; queriesFile: string },
+): Promise<{ result: TuningResult; pipeline: PipelineConfig }> {
+  const { queries } = await readQueries(options.queriesFile);
+  const labeled = queries.filter((q) => q.gold.length > 0).map((q) => ({ text: q.text, lang: q.lang, gold: q.gold }));
+  if (labeled.length === 0) throw new UsageError(`${options.queriesFile} has no queries with gold concepts to tune on`);
+  const linker = Linker.build(store, vocabulary, withMethod(pipeline, undefined, 'dualdis'), { cacheDir: join(options.dataDir, 'indexes') });
+  const result = tuneHubness(linker, labeled);
+  return { result, pipeline: { ...pipeline, hubness: result.chosen.config } };
+}
+
+export function renderTuning(r: TuningResult, out: string | undefined): string {
+  const rows = r.perMethod.map((t) => [t.config.method, String(t.config.beta1), String(t.config.beta2), t.successAt1.toFixed(4)]);
+  const c = r.chosen.config;
+  return [
+    table(['method', 'β1', 'β2', 'dev Success@1'], rows),
+    `chosen: ${c.method}${c.method === 'none' ? '' : ` β1=${c.beta1} β2=${c.beta2} bank size ${c.bankSize}`} (Success@1 ${r.chosen.successAt1.toFixed(4)}, ${r.trials} trials)`,
+    out ? `pipeline written to ${out}` : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+export function renderLink(r: LinkResult): string {
+  const rows = r.candidates.map((c, i) => [String(i + 1), c.conceptId, c.term.text, c.score.toFixed(4), c.hubness ? c.hubness.before.toFixed(4) : '', c.generator]);
+  return [`normalized: ${r.normalized}`, table(['#', 'concept', 'matched term', 'score', 'before correction', 'generator'], rows)].join('\n');
+}
