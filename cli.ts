@@ -16,7 +16,7 @@ import { normalize } from './src/normalize/engine.js';
 import { loadPack } from './src/normalize/pack.js';
 import { renderNormalize } from './src/cli/normalize.js';
 import { resolveVocabulary, runEval } from './src/eval/run-eval.js';
-import { buildVectorIndex, encoderFor, indexStats, NGRAM_HASH_MODEL, renderIndexBuild, renderIndexStats, renderLink, renderTuning, tuneHubnessCommand, withMethod } from './src/cli/index-cmd.js';
+import { buildVectorIndex, encoderFor, renderTraining, trainEncoderCommand, indexStats, NGRAM_HASH_MODEL, renderIndexBuild, renderIndexStats, renderLink, renderTuning, tuneHubnessCommand, withMethod } from './src/cli/index-cmd.js';
 import { HUBNESS_METHODS, type HubnessMethod } from './src/hubness/dbnorm.js';
 import { Linker } from './src/pipeline/linker.js';
 import type { PipelineConfig } from './src/pipeline/config.js';
@@ -289,13 +289,51 @@ program
     });
   });
 
+program
+  .command('train-encoder')
+  .description("train normkit's compact encoder on a vocabulary's own synonyms (CPU, minutes; no download) and write it as an ONNX model folder")
+  .requiredOption('--vocab <name>', 'an imported vocabulary')
+  .option('--out <dir>', 'model folder to write (default: <data dir>/models/normkit--<vocabulary>)')
+  .option('--pairs <file>', 'labeled pairs as query JSONL ({"text", "gold": [ids]}), e.g. a training split')
+  .option('--types <types>', 'only concepts with one of these types (comma-separated, e.g. C for MeSH diseases)')
+  .option('--langs <langs>', 'only terms in these languages (comma-separated)', langList)
+  .option('--dim <n>', 'vector width', positiveInt, 256)
+  .option('--buckets <n>', 'hashed feature rows (more: fewer collisions, a larger model)', positiveInt, 1 << 16)
+  .option('--epochs <n>', 'passes over the terms', positiveInt, 3)
+  .option('--batch-size <n>', 'anchors per step (in-batch negatives)', positiveInt, 128)
+  .option('--lr <x>', 'Adagrad learning rate', Number, 0.5)
+  .option('--hard-negatives <n>', 'hard negatives per anchor from the lexical index (0 or 1)', Number, 1)
+  .option('--seed <n>', 'random seed', Number, 1)
+  .option('--json', 'print the result as JSON')
+  .action(async (opts, cmd: Command) => {
+    const dataDir = resolveDataDir(cmd.optsWithGlobals<GlobalOptions>().dataDir);
+    await withStore(cmd, async (store) => {
+      store.vocabulary(opts.vocab as string);
+      const out = (opts.out as string | undefined) ?? join(dataDir, 'models', `normkit--${opts.vocab as string}`);
+      const r = await trainEncoderCommand(store, opts.vocab as string, out, {
+        dim: opts.dim as number,
+        featurizer: { buckets: opts.buckets as number },
+        epochs: opts.epochs as number,
+        batchSize: opts.batchSize as number,
+        learningRate: opts.lr as number,
+        hardNegatives: opts.hardNegatives as number,
+        seed: opts.seed as number,
+        ...(opts.types ? { types: (opts.types as string).split(',').map((t) => t.trim()).filter(Boolean) } : {}),
+        ...(opts.langs ? { langs: opts.langs as string[] } : {}),
+        ...(opts.pairs ? { pairsFile: opts.pairs as string } : {}),
+        ...(opts.json ? {} : { progress: terminalProgress() }),
+      });
+      print(opts.json, r, () => renderTraining(r));
+    });
+  });
+
 const index = program.command('index').description('vector indexes (HNSW) over a vocabulary\'s terms, and hubness diagnostics and tuning').exitOverride();
 
 index
   .command('build')
   .description('embed every term of a vocabulary and build its HNSW index (one per encoder)')
   .requiredOption('--vocab <name>', 'an imported vocabulary')
-  .option('--model <model>', `encoder: "${NGRAM_HASH_MODEL}" (built in, no download), a model folder or a hub id`, NGRAM_HASH_MODEL)
+  .option('--model <model>', `encoder: "${NGRAM_HASH_MODEL}" (built in, no download), a folder from train-encoder, a model folder or a hub id`, NGRAM_HASH_MODEL)
   .addOption(new Option('--space <space>', 'cosine, or ip (inner product; the same for normalized vectors)').choices(['cosine', 'ip']).default(DEFAULT_HNSW.space))
   .option('--m <n>', 'HNSW links per node: more = better recall, more memory, slower build', positiveInt, DEFAULT_HNSW.m)
   .option('--ef-construction <n>', 'HNSW build candidate list: higher = better graph, slower build', positiveInt, DEFAULT_HNSW.efConstruction)

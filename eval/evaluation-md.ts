@@ -14,15 +14,15 @@ export function renderEvaluationMd(results: BenchmarkResult[], info: { command: 
   for (const r of sorted) {
     const runs = r.runs.length > 12 ? [] : r.runs; // many runs (MELO): the macro average and a few named runs
     for (const run of runs) {
-      rows.push(`| ${r.group} | ${r.benchmark} | ${r.preset} | ${run.name} | ${run.split} | ${run.n} | ${COLUMNS.map((c) => f(run.metrics[c])).join(' | ')} | ${run.queriesPerSecond.toFixed(0)} |`);
+      rows.push(`| ${r.group} | ${r.benchmark} | ${r.preset} | ${run.name} | ${run.split} | ${run.n} | ${COLUMNS.map((c) => f(run.metrics[c])).join(' | ')} | ${run.n10Skewness === undefined ? '' : run.n10Skewness.toFixed(2)} | ${run.queriesPerSecond.toFixed(0)} |`);
     }
     if (r.macro) {
       const n = r.runs.reduce((s, x) => s + x.n, 0);
-      rows.push(`| ${r.group} | ${r.benchmark} | ${r.preset} | **macro avg (${r.runs.length} runs)** | ${r.runs[0]?.split ?? ''} | ${n} | ${COLUMNS.map((c) => f(r.macro![c])).join(' | ')} | |`);
+      rows.push(`| ${r.group} | ${r.benchmark} | ${r.preset} | **macro avg (${r.runs.length} runs)** | ${r.runs[0]?.split ?? ''} | ${n} | ${COLUMNS.map((c) => f(r.macro![c])).join(' | ')} | | |`);
     }
     if (r.runs.length > 12) {
       for (const run of r.runs.filter((x) => ['usa_q_en_c_en', 'deu_q_de_c_de', 'deu_q_de_c_en', 'fra_q_fr_c_fr', 'esp_q_es_c_en'].includes(x.name))) {
-        rows.push(`| ${r.group} | ${r.benchmark} | ${r.preset} | ${run.name} | ${run.split} | ${run.n} | ${COLUMNS.map((c) => f(run.metrics[c])).join(' | ')} | ${run.queriesPerSecond.toFixed(0)} |`);
+        rows.push(`| ${r.group} | ${r.benchmark} | ${r.preset} | ${run.name} | ${run.split} | ${run.n} | ${COLUMNS.map((c) => f(run.metrics[c])).join(' | ')} | ${run.n10Skewness === undefined ? '' : run.n10Skewness.toFixed(2)} | ${run.queriesPerSecond.toFixed(0)} |`);
       }
     }
   }
@@ -48,8 +48,8 @@ export function renderEvaluationMd(results: BenchmarkResult[], info: { command: 
     'Presets: `lexical` is char 3-gram TF-IDF over every term (best term per concept); `jobs` and `medical` run their rule pack first (docs/rules.md). Candidates per query: 100; MRR and MAP are computed on them.',
     'Per-query details: `normkit eval … --errors FILE`. Charts: `eval/results/report.html`. Raw numbers: `eval/results/<benchmark>.json`.',
     '',
-    `| group | benchmark | preset | run | split | n | ${COLUMNS.join(' | ')} | q/s |`,
-    `|---|---|---|---|---|---:|${COLUMNS.map(() => '---:').join('|')}|---:|`,
+    `| group | benchmark | preset | run | split | n | ${COLUMNS.join(' | ')} | N10 skew | q/s |`,
+    `|---|---|---|---|---|---:|${COLUMNS.map(() => '---:').join('|')}|---:|---:|`,
     ...rows,
     '',
     ...(extra.length ? ['Other metrics:', '', ...extra, ''] : []),

@@ -30,6 +30,8 @@ export interface RunResult {
   /** success@k for k = 1..maxK, for Success@k curves. */
   successCurve: number[];
   queriesPerSecond: number;
+  /** Skewness of the N_10 distribution of the results (hubness); absent in older results. */
+  n10Skewness?: number;
   indexBuildSeconds: number;
   /** Vocabulary size the run searched. */
   vocabulary: { name: string; concepts: number; terms: number };

@@ -7,6 +7,7 @@
  *   --check-baselines    exit 1 when a headline number is more than 2 points below eval/baselines.json
  *   --update-baselines   record this run's headline numbers in eval/baselines.json
  *   --report-only        rebuild EVALUATION.md and eval/results/report.html from the results already there
+ *   --hubness METHOD     override every preset's hubness correction (none, is, dis, dualis, dualdis)
  *
  * Writes eval/results/<benchmark>.json (eval/results/fast/ with --fast), and after a full
  * run regenerates EVALUATION.md and eval/results/report.html. Vocabularies and indexes are
@@ -22,6 +23,7 @@ import { DEFAULT_METRICS, evaluateLinker, type EvaluationReport } from '../src/e
 import type { PipelineConfig } from '../src/pipeline/config.js';
 import { Linker } from '../src/pipeline/linker.js';
 import { ABLATIONS, preset } from '../src/pipeline/presets.js';
+import { HUBNESS_METHODS, type HubnessMethod } from '../src/hubness/dbnorm.js';
 import type { Query } from '../src/queries.js';
 import { VocabStore } from '../src/store/store.js';
 import { checksumFiles, importVocabulary } from '../src/vocab/import.js';
@@ -103,15 +105,18 @@ async function runOne(
   cacheDir: string,
   config: BenchmarkConfig,
   run: LoadedRun,
-  options: { fast: boolean; ablate: boolean },
+  options: { fast: boolean; ablate: boolean; hubness?: HubnessMethod | undefined },
 ): Promise<RunResult> {
   const vocabulary = await ensureVocabulary(store, cacheDir, run.vocabulary);
-  const base = preset(config.preset);
+  const preset0 = preset(config.preset);
+  const base = options.hubness ? { ...preset0, hubness: { ...preset0.hubness, method: options.hubness } } : preset0;
   const pipeline: PipelineConfig = run.filterTypes ? { ...base, filter: { types: run.filterTypes } } : base;
   const metrics = [...DEFAULT_METRICS, ...config.metrics.filter((m) => !DEFAULT_METRICS.includes(m))];
   const indexes = join(cacheDir, 'indexes');
   const extraTerms = run.extraTerms ?? [];
-  const linker = Linker.build(store, vocabulary, pipeline, { cacheDir: indexes, extraTerms });
+  // Training mentions, when a benchmark has them, are also the hubness correction's query bank.
+  const queryBank = extraTerms.map((e) => ({ text: e.text, conceptIds: [e.conceptId], lang: e.lang }));
+  const linker = Linker.build(store, vocabulary, pipeline, { cacheDir: indexes, extraTerms, queryBank });
   const dropped = { ...run.dropped };
   const inVocabulary = run.queries.filter((q) => {
     const ok = q.gold.every((g) => linker.hasConcept(g));
@@ -130,7 +135,7 @@ async function runOne(
     const variants: Array<[string, Linker]> = [];
     for (const [stage, a] of Object.entries(ABLATIONS)) {
       const cfg = a.apply(pipeline);
-      if (cfg) variants.push([stage, Linker.build(store, vocabulary, cfg, { cacheDir: indexes, extraTerms })]);
+      if (cfg) variants.push([stage, Linker.build(store, vocabulary, cfg, { cacheDir: indexes, extraTerms, queryBank })]);
     }
     if (extraTerms.length > 0) variants.push(['train-synonyms', Linker.build(store, vocabulary, pipeline, { cacheDir: indexes })]);
     const runs: Array<[string, EvaluationReport]> = variants.map(([stage, ablated]) => [stage, evaluateLinker(ablated, queries, evalOptions)]);
@@ -152,6 +157,7 @@ async function runOne(
     metrics: report.metrics,
     successCurve: report.successCurve,
     queriesPerSecond: report.queriesPerSecond,
+    n10Skewness: report.hubness.skewness,
     indexBuildSeconds: report.indexBuildSeconds,
     vocabulary: { name: vocabulary, concepts: linker.concepts, terms: linker.terms },
     ablations,
@@ -182,8 +188,12 @@ async function main(): Promise<number> {
       'check-baselines': { type: 'boolean', default: false },
       'update-baselines': { type: 'boolean', default: false },
       'report-only': { type: 'boolean', default: false },
+      hubness: { type: 'string' },
     },
   });
+  if (values.hubness !== undefined && !HUBNESS_METHODS.includes(values.hubness as HubnessMethod)) {
+    throw new Error(`--hubness must be one of ${HUBNESS_METHODS.join(', ')} (got ${values.hubness})`);
+  }
   if (values['report-only']) {
     const dir = join(ROOT, 'eval', 'results');
     const all = readResults(dir);
@@ -222,7 +232,7 @@ async function main(): Promise<number> {
       const loaded = await LOADERS[config.loader]!({ shared, params });
       const runs: RunResult[] = [];
       for (const run of loaded.runs) {
-        const r = await runOne(store, cacheDir, config, run, { fast: values.fast, ablate: values.ablate });
+        const r = await runOne(store, cacheDir, config, run, { fast: values.fast, ablate: values.ablate, hubness: values.hubness as HubnessMethod | undefined });
         runs.push(r);
         process.stdout.write(
           `${config.name}/${r.name}: n=${r.n} ${[...new Set([config.headline, 'success@1', 'mrr'])].map((m) => `${m}=${(r.metrics[m] ?? 0).toFixed(3)}`).join(' ')} (${r.queriesPerSecond.toFixed(0)} q/s)\n`,

@@ -38,6 +38,7 @@ export interface DemoRow {
   name: string | null;
   matchedTerm: string | null;
   matchedLang: string | null;
+  /** The matched term's similarity to the input (0–1). */
   score: number;
 }
 
@@ -76,7 +77,8 @@ export async function runDemo(store: VocabStore, queries = DEMO_QUERIES): Promis
       name: concept?.name ?? null,
       matchedTerm: best?.term.text ?? null,
       matchedLang: best?.term.lang ?? null,
-      score: best ? Math.round(best.score * 1000) / 1000 : 0,
+      // The matched term's similarity (before any hubness correction, which only reorders).
+      score: best ? Math.round((best.hubness?.before ?? best.score) * 1000) / 1000 : 0,
     });
   }
   return {
@@ -86,7 +88,7 @@ export async function runDemo(store: VocabStore, queries = DEMO_QUERIES): Promis
         ? `imported ${imported.join(', ')} into ${store.path}`
         : `using ${DEMO_VOCABULARIES.map((v) => v.name).join(', ')} from ${store.path}`;
       const table = renderTable(
-        ['input', 'vocabulary', 'concept', 'name', 'matched term', 'score'],
+        ['input', 'vocabulary', 'concept', 'name', 'matched term', 'similarity'],
         rows.map((r) => [
           r.input,
           r.vocabulary.replace('demo-', ''),

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -10,7 +11,7 @@ import { ExactIndex, HnswIndex } from '../src/vector/hnsw.js';
 import { SearchPool } from '../src/vector/pool.js';
 import { TermVectorIndex } from '../src/vector/term-index.js';
 import { importVocabulary } from '../src/vocab/import.js';
-import { runCli } from './helpers/cli.js';
+import { ROOT, runCli } from './helpers/cli.js';
 
 const SYLLABLES = ['car', 'dio', 'neu', 'ro', 'gas', 'tro', 'hep', 'at', 'itis', 'oma', 'path', 'y', 'derm', 'nephr', 'os', 'is', 'my', 'algia'];
 
@@ -213,4 +214,25 @@ test('CLI: index build with the built-in encoder, and HNSW parameters validated'
   assert.equal(bad.status, 2);
   const missing = runCli(['index', 'build', '--vocab', 'nope'], dir);
   assert.equal(missing.status, 4);
+});
+
+test("docs/vector-index.md's library example runs", (t) => {
+  const doc = readFileSync(join(ROOT, 'docs', 'vector-index.md'), 'utf8');
+  const block = /```ts\n([\s\S]*?)```/.exec(doc)?.[1];
+  assert.ok(block);
+  const dir = mkdtempSync(join(tmpdir(), 'normkit-vdoc-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const store = VocabStore.open(join(dir, 'normkit.db'));
+  return importVocabulary(store, [join(ROOT, 'data', 'demo', 'conditions.jsonl')], { name: 'conditions' }).then(() => {
+    store.close();
+    const code = block
+      .replace("from 'normkit'", `from ${JSON.stringify(join(ROOT, 'src', 'index.ts'))}`)
+      .replace("'./normkit.db'", JSON.stringify(join(dir, 'normkit.db')))
+      .replace("'./indexes'", JSON.stringify(join(dir, 'indexes')));
+    const file = join(dir, 'example.mts');
+    writeFileSync(file, code);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', file], { encoding: 'utf8', cwd: ROOT });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /conceptId: 'I21\.9'/, 'the misspelt heart attack finds myocardial infarction');
+  });
 });

@@ -1,7 +1,11 @@
 /**
  * The `normkit index` and `normkit link` commands' work and their human-readable output.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { isTrainedEncoder, TrainedEncoder } from '../trained/encoder.js';
+import { trainAndSave, type VocabularyTrainingOptions } from '../trained/vocabulary.js';
+import type { TrainedEncoderMetadata } from '../trained/export.js';
 import type { Encoder } from '../encoders/encoder.js';
 import { CachedEncoder } from '../encoders/cache.js';
 import { NgramHashEncoder } from '../encoders/ngram-hash.js';
@@ -23,7 +27,13 @@ export const NGRAM_HASH_MODEL = 'ngram-hash';
 
 /** `--model`: the built-in `ngram-hash`, a model folder or a hub id; vectors cached in the store. */
 export async function encoderFor(store: VocabStore, ref: string, options: { dataDir: string; device?: 'cpu' | 'cuda' | 'auto'; offline?: boolean }): Promise<Encoder> {
-  const inner: Encoder = ref === NGRAM_HASH_MODEL ? new NgramHashEncoder() : await openEncoder(ref, { dataDir: options.dataDir, ...(options.device ? { device: options.device } : {}), ...(options.offline ? { offline: true } : {}) });
+  const device = options.device ? { device: options.device } : {};
+  const inner: Encoder =
+    ref === NGRAM_HASH_MODEL
+      ? new NgramHashEncoder()
+      : existsSync(ref) && isTrainedEncoder(ref)
+        ? await TrainedEncoder.load(ref, device)
+        : await openEncoder(ref, { dataDir: options.dataDir, ...device, ...(options.offline ? { offline: true } : {}) });
   return ref === NGRAM_HASH_MODEL ? inner : new CachedEncoder(inner, store);
 }
 
@@ -142,7 +152,8 @@ export async function tuneHubnessCommand(
   const { queries } = await readQueries(options.queriesFile);
   const labeled = queries.filter((q) => q.gold.length > 0).map((q) => ({ text: q.text, lang: q.lang, gold: q.gold }));
   if (labeled.length === 0) throw new UsageError(`${options.queriesFile} has no queries with gold concepts to tune on`);
-  const linker = Linker.build(store, vocabulary, withMethod(pipeline, undefined, 'dualdis'), { cacheDir: join(options.dataDir, 'indexes') });
+  // Built with a dual method so both banks are searched once; every trial reuses them.
+  const linker = Linker.build(store, vocabulary, withMethod(pipeline, 'dualdis'), { cacheDir: join(options.dataDir, 'indexes') });
   const result = tuneHubness(linker, labeled);
   return { result, pipeline: { ...pipeline, hubness: result.chosen.config } };
 }
@@ -162,4 +173,51 @@ export function renderTuning(r: TuningResult, out: string | undefined): string {
 export function renderLink(r: LinkResult): string {
   const rows = r.candidates.map((c, i) => [String(i + 1), c.conceptId, c.term.text, c.score.toFixed(4), c.hubness ? c.hubness.before.toFixed(4) : '', c.generator]);
   return [`normalized: ${r.normalized}`, table(['#', 'concept', 'matched term', 'score', 'before correction', 'generator'], rows)].join('\n');
+}
+
+export interface TrainCommandResult {
+  dir: string;
+  metadata: TrainedEncoderMetadata;
+  history: Array<{ step: number; loss: number; validation: number }>;
+}
+
+/** `normkit train-encoder`: trains on a vocabulary, with optional labeled pairs (query JSONL), and writes the model folder. */
+export async function trainEncoderCommand(
+  store: VocabStore,
+  vocabulary: string,
+  dir: string,
+  options: VocabularyTrainingOptions & { pairsFile?: string; progress?: Progress; quantized?: boolean },
+): Promise<TrainCommandResult> {
+  let labeled: Array<{ text: string; conceptId: string }> = [];
+  if (options.pairsFile) {
+    const { queries } = await readQueries(options.pairsFile);
+    labeled = queries.flatMap((q) => q.gold.map((g) => ({ text: q.text, conceptId: g })));
+  }
+  let started = false;
+  let last = 0;
+  const { result, metadata } = trainAndSave(store, vocabulary, dir, {
+    ...options,
+    labeled,
+    onProgress: (p) => {
+      if (!options.progress) return;
+      if (!started) {
+        options.progress.start(`training (held-out Success@1 ${Number.isNaN(p.validation) ? '–' : p.validation.toFixed(3)})`, p.steps, 'steps');
+        started = true;
+      }
+      options.progress.advance(p.step - last);
+      last = p.step;
+    },
+  });
+  options.progress?.stop();
+  return { dir, metadata, history: result.history };
+}
+
+export function renderTraining(r: TrainCommandResult): string {
+  const m = r.metadata;
+  const rows = r.history.map((h) => [String(h.step), Number.isNaN(h.loss) ? '' : h.loss.toFixed(3), Number.isNaN(h.validation) ? '' : h.validation.toFixed(4)]);
+  return [
+    table(['step', 'loss', 'held-out Success@1'], rows),
+    `trained on ${m.data.concepts} concepts, ${m.data.terms} terms, ${m.data.labeledPairs} labeled pairs in ${m.trainingSeconds} s; kept step ${m.heldOut.bestStep} (held-out Success@1 ${m.heldOut.validationSuccessAt1.toFixed(4)})`,
+    `model written to ${r.dir} (use it with --model ${r.dir})`,
+  ].join('\n');
 }

@@ -1,6 +1,6 @@
 /** Human-readable renderings of `normkit model …` results. */
 import type { FetchModelResult } from '../models/hub.js';
-import type { ModelInfo, ModelListEntry } from '../models/catalog.js';
+import type { TrainedModelInfo, ModelInfo, ModelListEntry } from '../models/catalog.js';
 import { fmtInt, renderTable } from './table.js';
 
 function mib(bytes: number): string {
@@ -27,7 +27,25 @@ export function renderModelFetch(r: FetchModelResult): string {
   ].join('\n');
 }
 
-export function renderModelInfo(i: ModelInfo): string {
+export function renderModelInfo(i: ModelInfo | TrainedModelInfo): string {
+  if (i.kind === 'trained-encoder') {
+    const m = i.metadata;
+    const f = i.featurizer;
+    return [
+      `${i.ref}  (encoder trained by normkit, ${i.source})`,
+      `  folder       ${i.dir}`,
+      `  onnx file    onnx/${i.precision === 'int8' ? 'model_quantized' : 'model'}.onnx (${i.precision})`,
+      `  dimension    ${i.dim}`,
+      `  features     char ${f.minN}–${f.maxN}-grams${f.words ? ', words' : ''}${f.bigrams ? ', word bigrams' : ''}; ${f.buckets} hashed rows; mean of sublinear counts`,
+      `  vocabulary   ${m.vocabulary.name}${m.vocabulary.version ? ` ${m.vocabulary.version}` : ''} (imported ${m.vocabulary.importedAt}, ${m.vocabulary.checksum.slice(0, 19)})`,
+      `  data         ${m.data.concepts} concepts, ${m.data.terms} terms, ${m.data.labeledPairs} labeled pairs, ${m.data.validationQueries} validation queries`,
+      `  held out     Success@1 ${Number.isNaN(m.heldOut.validationSuccessAt1) ? 'n/a' : m.heldOut.validationSuccessAt1.toFixed(4)} (best at step ${m.heldOut.bestStep} of ${m.heldOut.steps})`,
+      `  training     ${m.trainingSeconds} s on ${m.date}`,
+      `  settings     ${Object.entries(m.hyperparameters).filter(([k]) => k !== 'featurizer').map(([k, v]) => `${k}=${String(v)}`).join(' ')}`,
+      `  device       ${i.device}`,
+      `  fingerprint  ${i.fingerprint}`,
+    ].join('\n');
+  }
   const l = i.layout;
   const src = (s: string): string => (s === 'default' ? 'default' : `from ${s}`);
   return [

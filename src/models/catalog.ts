@@ -1,3 +1,6 @@
+import { isTrainedEncoder, TrainedEncoder } from '../trained/encoder.js';
+import type { TrainedEncoderMetadata } from '../trained/export.js';
+import type { FeaturizerSpec } from '../trained/featurizer.js';
 /**
  * What `normkit model list` and `model info` report: the recommended models with
  * their cache state, the other models in the cache, and one model's settings.
@@ -59,6 +62,21 @@ export async function listModels(dataDir: string): Promise<ModelListEntry[]> {
   return entries;
 }
 
+/** A model folder written by `normkit train-encoder`. */
+export interface TrainedModelInfo {
+  ref: string;
+  dir: string;
+  source: 'local' | 'cache' | 'downloaded';
+  kind: 'trained-encoder';
+  dim: number;
+  device: 'cpu' | 'cuda';
+  precision: 'fp32' | 'int8';
+  fingerprint: string;
+  featurizer: FeaturizerSpec;
+  /** Training metadata: vocabulary and version, data sizes, hyperparameters, held-out scores, date. */
+  metadata: TrainedEncoderMetadata;
+}
+
 export interface ModelInfo {
   ref: string;
   dir: string;
@@ -72,8 +90,14 @@ export interface ModelInfo {
 }
 
 /** Loads a model (fetching it if needed and allowed) and reports how normkit will run it. */
-export async function modelInfo(ref: string, options: ResolveOptions & SessionOptions & ModelSettings): Promise<ModelInfo> {
+export async function modelInfo(ref: string, options: ResolveOptions & SessionOptions & ModelSettings): Promise<ModelInfo | TrainedModelInfo> {
   const resolved = await resolveModel(ref, options);
+  if (isTrainedEncoder(resolved.dir)) {
+    const precision = options.precision ?? 'fp32';
+    const m = await TrainedEncoder.load(resolved.dir, { ...options, precision });
+    await m.close();
+    return { ref, dir: resolved.dir, source: resolved.source, kind: 'trained-encoder', dim: m.dim, device: m.device, precision, fingerprint: m.fingerprint, featurizer: m.spec, metadata: m.metadata };
+  }
   const hints = { ...(recommendedModel(ref)?.settings ?? {}), ...resolved.hints };
   const probe = await inspectModel(resolved.dir, options, hints);
   const isCross = probe.architectures.some((a) => a.endsWith('ForSequenceClassification')) || recommendedModel(ref)?.kind === 'cross-encoder';

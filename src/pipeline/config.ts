@@ -42,6 +42,12 @@ export const hubnessSchema = z.strictObject({
   /** Top-K hits kept per bank item (the top-k approximation of the bank sums). */
   bankDepth: z.number().int().min(1).max(1000).default(50),
   seed: z.number().int().default(1),
+  /**
+   * any: without a given query bank, synthetic queries (held-out terms) stand in;
+   * given: correct only when a query bank of real queries or training mentions is given,
+   * otherwise leave scores as they are.
+   */
+  queryBank: z.enum(['any', 'given']).default('any'),
 });
 
 export const pipelineSchema = z.strictObject({

@@ -175,10 +175,11 @@ export class Linker {
       for (const t of store.terms(vocabulary, { includeCodes: true })) if (t.kind === 'code') addCode(t.text, t.conceptId);
     }
     const linker = new Linker({ config, vocabulary, index, pack, codes, buildSeconds: 0, fromCache });
-    if (config.hubness.method !== 'none') {
+    const noBank = config.hubness.queryBank === 'given' && !options.queryBank?.length;
+    if (config.hubness.method !== 'none' && !noBank) {
       const h = config.hubness;
       const bankKey = createHash('sha256')
-        .update(JSON.stringify({ key, pack: pack?.fingerprint ?? null, fold: config.normalize.fold, bankSize: h.bankSize, bankDepth: h.bankDepth, seed: h.seed, queryBank: options.queryBank ? createHash('sha256').update(JSON.stringify(options.queryBank)).digest('hex') : null }))
+        .update(JSON.stringify({ key, pack: pack?.fingerprint ?? null, fold: config.normalize.fold, dual: h.method === 'dualis' || h.method === 'dualdis', bankSize: h.bankSize, bankDepth: h.bankDepth, seed: h.seed, queryBank: options.queryBank ? createHash('sha256').update(JSON.stringify(options.queryBank)).digest('hex') : null }))
         .digest('hex')
         .slice(0, 20);
       const bankFile = options.cacheDir ? join(options.cacheDir, vocabulary, `banks-${bankKey}.bin`) : undefined;
@@ -221,7 +222,9 @@ export class Linker {
         return { norm: this.normalizeQuery(t.text).normalized, lang: t.lang, exclude: [t.conceptId] };
       });
     }
-    const galleryBank: BankQuery[] = sampleIndices(terms.length, h.bankSize, h.seed + 1).map((i) => {
+    // IS and DIS use the query bank only: the gallery bank is searched for the dual methods.
+    const dual = h.method === 'dualis' || h.method === 'dualdis';
+    const galleryBank: BankQuery[] = (dual ? sampleIndices(terms.length, h.bankSize, h.seed + 1) : []).map((i) => {
       const t = terms[i]!;
       return { norm: t.norm, lang: t.lang, exclude: [t.conceptId] };
     });
@@ -238,6 +241,9 @@ export class Linker {
       const hits = this.hubness?.hits;
       if (!hits) throw new Error('withHubness needs a linker built with a hubness correction (its banks are reused)');
       if (h.bankDepth > hits.depth) throw new Error(`bankDepth ${h.bankDepth} is deeper than the searched ${hits.depth}`);
+      if ((h.method === 'dualis' || h.method === 'dualdis') && hits.gallery.length === 0 && hits.query.length > 0) {
+        throw new Error(`${h.method} needs the gallery bank, which a linker built for ${this.hubness!.config.method} did not search`);
+      }
       const sub = { depth: h.bankDepth, query: hits.query.slice(0, h.bankSize).map((b) => truncate(b, h.bankDepth)), gallery: hits.gallery.slice(0, h.bankSize).map((b) => truncate(b, h.bankDepth)) };
       copy.hubness = { config: h, hits, banks: normalizersFor(h, sub, this.index.size), querySource: this.hubness!.querySource };
     }

@@ -1,0 +1,90 @@
+/**
+ * TrainedEncoder: serves a model folder written by `normkit train-encoder` (export.ts)
+ * through the same onnxruntime-node session code as the transformers (runtime.ts:
+ * `--device cpu|cuda|auto`, threads). The featurizer turns texts into padded
+ * (feature_ids, feature_weights) batches; the graph returns unit vectors.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ExitCode, NormkitError } from '../errors.js';
+import { rowsOf, type Encoder } from '../encoders/encoder.js';
+import { createSession, ort, type OrtSession, type SessionOptions } from '../encoders/runtime.js';
+import { ENCODER_METADATA, FEATURIZER_FILE, type TrainedEncoderMetadata } from './export.js';
+import { checkSpec, featurize, type FeaturizerSpec } from './featurizer.js';
+
+export interface TrainedEncoderOptions extends SessionOptions {
+  precision?: 'fp32' | 'int8';
+  /** Texts per forward pass. Default 256. */
+  batchSize?: number;
+}
+
+/** Whether a folder holds a normkit-trained encoder. */
+export function isTrainedEncoder(dir: string): boolean {
+  return existsSync(join(dir, FEATURIZER_FILE)) && existsSync(join(dir, ENCODER_METADATA));
+}
+
+export function readTrainedMetadata(dir: string): TrainedEncoderMetadata {
+  return JSON.parse(readFileSync(join(dir, ENCODER_METADATA), 'utf8')) as TrainedEncoderMetadata;
+}
+
+export class TrainedEncoder implements Encoder {
+  private constructor(
+    readonly dim: number,
+    readonly fingerprint: string,
+    readonly spec: FeaturizerSpec,
+    readonly metadata: TrainedEncoderMetadata,
+    readonly device: 'cpu' | 'cuda',
+    private readonly session: OrtSession,
+    private readonly batchSize: number,
+  ) {}
+
+  static async load(dir: string, options: TrainedEncoderOptions = {}): Promise<TrainedEncoder> {
+    if (!isTrainedEncoder(dir)) throw new NormkitError(`${dir} is not a normkit-trained encoder (no ${FEATURIZER_FILE} and ${ENCODER_METADATA})`, ExitCode.badInput);
+    const specPath = join(dir, FEATURIZER_FILE);
+    let spec: FeaturizerSpec;
+    try {
+      spec = JSON.parse(readFileSync(specPath, 'utf8')) as FeaturizerSpec;
+      checkSpec(spec, specPath);
+    } catch (err) {
+      throw new NormkitError(`${specPath}: ${(err as Error).message}`, ExitCode.badInput);
+    }
+    const metadata = readTrainedMetadata(dir);
+    const file = join(dir, 'onnx', options.precision === 'int8' ? 'model_quantized.onnx' : 'model.onnx');
+    if (!existsSync(file)) throw new NormkitError(`${file} is missing (train again, or use --precision ${options.precision === 'int8' ? 'fp32' : 'int8'})`, ExitCode.badInput);
+    const { session, device } = await createSession(file, options);
+    if (!session.inputNames.includes('feature_ids') || !session.inputNames.includes('feature_weights') || !session.outputNames.includes('sentence_embedding')) {
+      await session.release();
+      throw new NormkitError(`${file}: expected inputs feature_ids, feature_weights and output sentence_embedding`, ExitCode.badInput);
+    }
+    const fingerprint = `trained:${createHash('sha256').update(readFileSync(file)).update(JSON.stringify(spec)).digest('hex').slice(0, 24)}`;
+    return new TrainedEncoder(metadata.dim, fingerprint, spec, metadata, device, session, options.batchSize ?? 256);
+  }
+
+  async embed(texts: readonly string[]): Promise<Float32Array[]> {
+    const d = this.dim;
+    const out = new Float32Array(texts.length * d);
+    for (let start = 0; start < texts.length; start += this.batchSize) {
+      const chunk = texts.slice(start, start + this.batchSize).map((t) => featurize(this.spec, t));
+      const width = Math.max(1, ...chunk.map((f) => f.ids.length));
+      const ids = new BigInt64Array(chunk.length * width);
+      const weights = new Float32Array(chunk.length * width);
+      chunk.forEach((f, r) => {
+        for (let i = 0; i < f.ids.length; i++) {
+          ids[r * width + i] = BigInt(f.ids[i]!);
+          weights[r * width + i] = f.weights[i]!;
+        }
+      });
+      const result = await this.session.run({
+        feature_ids: new ort.Tensor('int64', ids, [chunk.length, width]),
+        feature_weights: new ort.Tensor('float32', weights, [chunk.length, width]),
+      });
+      out.set(result['sentence_embedding']!.data as Float32Array, start * d);
+    }
+    return rowsOf(out, d);
+  }
+
+  async close(): Promise<void> {
+    await this.session.release();
+  }
+}
