@@ -299,7 +299,7 @@ program
   .option('--langs <langs>', 'only terms in these languages (comma-separated)', langList)
   .option('--dim <n>', 'vector width', positiveInt, 256)
   .option('--buckets <n>', 'hashed feature rows (more: fewer collisions, a larger model)', positiveInt, 1 << 16)
-  .option('--epochs <n>', 'passes over the terms', positiveInt, 3)
+  .option('--epochs <n>', 'passes over the terms (early stopping on held-out synonyms may end sooner)', positiveInt, 6)
   .option('--batch-size <n>', 'anchors per step (in-batch negatives)', positiveInt, 128)
   .option('--lr <x>', 'Adagrad learning rate', Number, 0.5)
   .option('--hard-negatives <n>', 'hard negatives per anchor from the lexical index (0 or 1)', Number, 1)

@@ -7,11 +7,15 @@
  *
  * Queries: 1,000 real NCBI-disease and BC5CDR test mentions when ../shared/data is there,
  * else 1,000 vocabulary terms damaged as user input is (bench-lexical's damage()).
+ *
+ *   npm run bench:vector [-- --model DIR]   DIR: a model folder (e.g. from train-encoder)
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Encoder } from '../src/encoders/encoder.js';
 import { NgramHashEncoder } from '../src/encoders/ngram-hash.js';
+import { TrainedEncoder } from '../src/trained/encoder.js';
 import { seededRandom } from '../src/eval/bootstrap.js';
 import { VocabStore } from '../src/store/store.js';
 import { DEFAULT_HNSW, ExactIndex, HnswIndex } from '../src/vector/hnsw.js';
@@ -37,9 +41,10 @@ try {
   const file = shared ? join(shared, 'mesh', 'mesh2024_descriptors.jsonl') : writeSyntheticVocabulary(join(work, 'mesh.jsonl'), 30_764, 132_802);
   await importVocabulary(store, [file], { name: 'mesh', format: shared ? 'mesh' : 'jsonl', skipInvalid: true });
   const terms = [...store.terms('mesh')].map((t) => t.text);
-  const encoder = new NgramHashEncoder();
+  const modelArg = process.argv.indexOf('--model');
+  const encoder: Encoder = modelArg > 0 ? await TrainedEncoder.load(process.argv[modelArg + 1]!) : new NgramHashEncoder();
   process.stdout.write(
-    `Vector index benchmark: HNSW (hnswlib-node) over ${terms.length.toLocaleString('en-US')} ${shared ? 'MeSH' : 'synthetic'} terms, n-gram hash encoder (${encoder.dim} dims)\nmachine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}\n`,
+    `Vector index benchmark: HNSW (hnswlib-node) over ${terms.length.toLocaleString('en-US')} ${shared ? 'MeSH' : 'synthetic'} terms, ${modelArg > 0 ? `encoder ${process.argv[modelArg + 1]}` : 'n-gram hash encoder'} (${encoder.dim} dims)\nmachine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}\n`,
   );
 
   let t0 = performance.now();

@@ -56,6 +56,17 @@ export type { HnswParams, VectorHit, VectorSearcher, VectorSpace } from './vecto
 export { TermVectorIndex, VECTOR_FORMAT } from './vector/term-index.js';
 export type { BuildVectorOptions, ConceptVectorHit, TermVectorHeader, TermVectorHit, VectorTerm } from './vector/term-index.js';
 export { SearchPool } from './vector/pool.js';
+export { TrainedEncoder, isTrainedEncoder } from './trained/encoder.js';
+export type { TrainedEncoderOptions } from './trained/encoder.js';
+export { DEFAULT_FEATURIZER, featurize } from './trained/featurizer.js';
+export type { Features, FeaturizerSpec } from './trained/featurizer.js';
+export { BagModel } from './trained/model.js';
+export { batchGradients, trainEncoder, successAt1 } from './trained/train.js';
+export type { LabeledPair, TrainingConcept, TrainOptions, TrainProgress, TrainResult, ValidationQuery } from './trained/train.js';
+export { splitVocabulary, trainAndSave, trainOnVocabulary } from './trained/vocabulary.js';
+export type { VocabularyTrainingOptions } from './trained/vocabulary.js';
+export { saveTrainedEncoder } from './trained/export.js';
+export type { TrainedEncoderMetadata } from './trained/export.js';
 export type { PoolIndex } from './vector/pool.js';
 export { bankNormalizer, correctScores, HUBNESS_METHODS, kOccurrence, logAddExp, skewness } from './hubness/dbnorm.js';
 export type { BankHits, BankNormalizer, Banks, HubnessMethod, HubnessParams, ScoredItem } from './hubness/dbnorm.js';

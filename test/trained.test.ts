@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { mulberry32 } from '../src/hubness/banks.js';
 import { saveTrainedEncoder } from '../src/trained/export.js';
 import { DEFAULT_FEATURIZER, featurize, type FeaturizerSpec } from '../src/trained/featurizer.js';
 import { TrainedEncoder } from '../src/trained/encoder.js';
@@ -12,7 +12,7 @@ import { batchGradients, successAt1, trainEncoder, type TrainingConcept } from '
 import { metadataOf, trainOnVocabulary } from '../src/trained/vocabulary.js';
 import { VocabStore } from '../src/store/store.js';
 import { importVocabulary } from '../src/vocab/import.js';
-import { runCli } from './helpers/cli.js';
+import { ROOT, runCli } from './helpers/cli.js';
 
 const SPEC: FeaturizerSpec = { ...DEFAULT_FEATURIZER, buckets: 4096, maxFeatures: 64 };
 const STEMS = ['cardio', 'neuro', 'gastro', 'hepato', 'nephro', 'dermato', 'osteo', 'myo', 'pneumo', 'hemato', 'onco', 'immuno'];
@@ -156,4 +156,55 @@ test('CLI: train-encoder writes a model that model info describes and index buil
   assert.equal(bad.status, 4);
 });
 
-void mulberry32;
+
+test("docs/trained-encoder.md's library example runs on a trained model", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'normkit-tdoc-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const model = BagModel.init(SPEC, 8, 1, 1);
+  saveTrainedEncoder(join(dir, 'enc'), model, {
+    kind: 'normkit-trained-encoder',
+    version: 1,
+    dim: 8,
+    vocabulary: { name: 'x', checksum: 'sha256:0', importedAt: '2026-01-01T00:00:00Z' },
+    data: { concepts: 0, terms: 0, labeledPairs: 0, validationQueries: 0 },
+    hyperparameters: {},
+    heldOut: { validationSuccessAt1: Number.NaN, steps: 0, bestStep: 0 },
+    trainingSeconds: 0,
+    date: '2026-01-01T00:00:00Z',
+  });
+  const doc = readFileSync(join(ROOT, 'docs', 'trained-encoder.md'), 'utf8');
+  const block = /```ts\n([\s\S]*?)```/.exec(doc)?.[1];
+  assert.ok(block);
+  const code = `${block
+    .replace("from 'normkit'", `from ${JSON.stringify(join(ROOT, 'src', 'index.ts'))}`)
+    .replace("'models/esco-encoder'", JSON.stringify(join(dir, 'enc')))}\nconsole.log(a.length, b.length);\nawait encoder.close();\n`;
+  writeFileSync(join(dir, 'example.mts'), code);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(dir, 'example.mts')], { encoding: 'utf8', cwd: ROOT });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), '8 8');
+});
+
+test('training on a 50-concept fixture reaches 100% training-pair Success@1', () => {
+  const cs = concepts().slice(0, 50);
+  const r = trainEncoder(cs, [], [], { dim: 32, featurizer: SPEC, epochs: 60, batchSize: 25, seed: 3 });
+  const terms = cs.flatMap((c) => c.terms);
+  const ids = cs.flatMap((c) => c.terms.map(() => c.id));
+  const M = r.model.embedMatrix(terms);
+  let hits = 0;
+  for (let i = 0; i < terms.length; i++) {
+    // Each term's nearest other term must be one of its own concept's.
+    let best = -Infinity;
+    let arg = -1;
+    for (let j = 0; j < terms.length; j++) {
+      if (j === i) continue;
+      let s = 0;
+      for (let k = 0; k < 32; k++) s += M[i * 32 + k]! * M[j * 32 + k]!;
+      if (s > best) {
+        best = s;
+        arg = j;
+      }
+    }
+    if (ids[arg] === ids[i]) hits++;
+  }
+  assert.equal(hits, terms.length, `${hits} of ${terms.length} training pairs`);
+});

@@ -236,3 +236,27 @@ test("docs/vector-index.md's library example runs", (t) => {
     assert.match(r.stdout, /conceptId: 'I21\.9'/, 'the misspelt heart attack finds myocardial infarction');
   });
 });
+
+test('a process killed mid-build (while embedding, or after writing the file but before the commit) leaves the previous index loadable', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'normkit-vkill-'));
+  const dbPath = join(dir, 'store.db');
+  const store = VocabStore.open(dbPath);
+  await importVocabulary(store, [await vocabulary(dir, 200)], { name: 'v' });
+  const idx = join(dir, 'indexes');
+  const enc = new NgramHashEncoder({ dim: 64 });
+  await TermVectorIndex.build(store, 'v', enc, { dir: idx });
+  const file = TermVectorIndex.fileOf(store, 'v', enc.fingerprint);
+  store.close();
+  for (const when of ['embedding', 'commit']) {
+    const child = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test/helpers/crash-vector.ts'), dbPath, idx, when], { encoding: 'utf8', cwd: ROOT });
+    assert.equal(child.signal, 'SIGKILL', `${when}: ${child.stdout}${child.stderr}`);
+    assert.match(child.stdout, /killing/);
+    const reopened = VocabStore.open(dbPath);
+    assert.equal(TermVectorIndex.fileOf(reopened, 'v', enc.fingerprint), file, `${when}: the store still names the previous index`);
+    const loaded = TermVectorIndex.load(reopened, 'v', enc, { dir: idx });
+    assert.equal(loaded.info.count, 400);
+    const [q] = await enc.embed([[...reopened.terms('v')][3]!.text]);
+    assert.equal(loaded.searchTerms(q!, 1)[0]!.term.termId, [...reopened.terms('v')][3]!.termId);
+    reopened.close();
+  }
+});

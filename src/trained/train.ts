@@ -43,7 +43,7 @@ export interface ValidationQuery {
 export interface TrainOptions {
   dim?: number;
   featurizer?: Partial<FeaturizerSpec>;
-  /** Passes over the anchors. Default 4. */
+  /** Passes over the anchors (early stopping usually ends sooner). Default 6. */
   epochs?: number;
   /** Anchors per step. Default 128. */
   batchSize?: number;
@@ -133,7 +133,7 @@ export function trainEncoder(concepts: readonly TrainingConcept[], labeled: read
   const started = performance.now();
   const opts = {
     dim: options.dim ?? 256,
-    epochs: options.epochs ?? 4,
+    epochs: options.epochs ?? 6,
     batchSize: options.batchSize ?? 128,
     learningRate: options.learningRate ?? 0.5,
     scale: options.scale ?? 20,
