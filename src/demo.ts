@@ -99,7 +99,7 @@ export async function runDemo(store: VocabStore, queries = DEMO_QUERIES): Promis
         ]),
         { maxWidth: 34, right: [5] },
       );
-      return `${head}\npresets: jobs (occupations: the jobs rule pack, then char 3-gram TF-IDF fused with BM25) and medical (conditions: the medical rule pack, then char 3-gram TF-IDF)\n\n${table}`;
+      return `${head}\npresets: jobs (occupations: the jobs rule pack, then char 3-gram TF-IDF fused with BM25, re-ranked against hubs) and medical (conditions: the medical rule pack, then char 3-gram TF-IDF)\n\n${table}`;
     },
   };
 }

@@ -54,7 +54,7 @@ export interface TrainOptions {
   /** Hard negatives per anchor (0 or 1). Default 1. */
   hardNegatives?: number;
   seed?: number;
-  /** Evaluate on the validation queries every this many steps. Default 200. */
+  /** Evaluate on the validation queries every this many steps. Default: 200, or half an epoch when that is longer. */
   evalEvery?: number;
   /** Stop after this many evaluations without improvement. Default 3. */
   patience?: number;
@@ -139,7 +139,7 @@ export function trainEncoder(concepts: readonly TrainingConcept[], labeled: read
     scale: options.scale ?? 20,
     hardNegatives: options.hardNegatives ?? 1,
     seed: options.seed ?? 1,
-    evalEvery: options.evalEvery ?? 200,
+    evalEvery: options.evalEvery ?? 0,
     patience: options.patience ?? 3,
     featurizer: { ...DEFAULT_FEATURIZER, ...options.featurizer },
   };
@@ -224,6 +224,7 @@ export function trainEncoder(concepts: readonly TrainingConcept[], labeled: read
   };
 
   const stepsPerEpoch = Math.ceil(pairs.length / opts.batchSize);
+  if (opts.evalEvery <= 0) opts.evalEvery = Math.max(200, Math.ceil(stepsPerEpoch / 2));
   const steps = stepsPerEpoch * opts.epochs;
   const accum = new Float32Array(opts.featurizer.buckets); // row-wise Adagrad
   const history: TrainResult['history'] = [];

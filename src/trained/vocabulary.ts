@@ -19,7 +19,11 @@ export interface VocabularyTrainingOptions extends TrainOptions {
   labeled?: readonly LabeledPair[];
   /** Share of alternative terms held out for validation. Default 0.05. */
   validationShare?: number;
-  /** At most this many validation queries (each costs a pass over the terms). Default 1000. */
+  /**
+   * At most this many validation queries (each costs a pass over every term at each
+   * evaluation). Default: 40 million / terms, between 300 and 1,000 (1,000 for ESCO, 300 for
+   * MeSH).
+   */
   maxValidation?: number;
   /** Terms never trained on (e.g. a benchmark's held-out queries), by exact text and concept. */
   exclude?: ReadonlyArray<{ text: string; conceptId: string }>;
@@ -59,7 +63,8 @@ export function splitVocabulary(store: VocabStore, vocabulary: string, options: 
     }
     concepts.push({ id, terms });
   }
-  const max = options.maxValidation ?? 1000;
+  const nTerms = concepts.reduce((a, c) => a + c.terms.length, 0);
+  const max = options.maxValidation ?? Math.min(1000, Math.max(300, Math.round(4e7 / Math.max(1, nTerms))));
   if (validation.length > max) {
     const r = mulberry32((options.seed ?? 1) + 2000);
     validation = validation
