@@ -4,11 +4,11 @@
  * (inner products of L2-normalized vectors = cosines), highest first.
  *
  * HNSW parameters, each a trade-off:
- * - `m` (default 16): links per node. More links raise recall and memory (≈ m·8 bytes
+ * - `m` (default 32): links per node. More links raise recall and memory (≈ m·8 bytes
  *   per vector on top of the vector itself) and slow the build; 12–48 is the useful range.
  * - `efConstruction` (default 200): candidate list while inserting. Higher builds a better
  *   graph (recall at a given ef) more slowly; it does not change search time.
- * - `ef` (default 100): candidate list while searching, at least k. The recall/speed dial
+ * - `ef` (default 400): candidate list while searching, at least k. The recall/speed dial
  *   at query time; not stored in the index file, so it is set again after every load.
  * - `space`: `cosine` (hnswlib normalizes vectors) or `ip` (inner product; equal to cosine
  *   for the L2-normalized vectors every normkit encoder returns, without the copy).
@@ -29,7 +29,12 @@ export interface HnswParams {
   seed: number;
 }
 
-export const DEFAULT_HNSW: Readonly<HnswParams> = { space: 'cosine', m: 16, efConstruction: 200, ef: 100, seed: 100 };
+/**
+ * Defaults chosen for recall@10 ≥ 0.99 against exact search on MeSH (132,802 terms, 1,000
+ * real mentions, an encoder trained on MeSH): m = 32, ef = 400 gives 0.9935; m = 16 gives
+ * 0.9895 at ef = 400 and 0.973 at ef = 100 (docs/vector-index.md). Lower `ef` for speed.
+ */
+export const DEFAULT_HNSW: Readonly<HnswParams> = { space: 'cosine', m: 32, efConstruction: 200, ef: 400, seed: 100 };
 
 export interface VectorHit {
   label: number;
