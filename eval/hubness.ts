@@ -11,7 +11,7 @@
  * `npm run eval` does; a benchmark's training mentions form the query bank when it has
  * them, otherwise synthetic queries (held-out terms) do.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,10 +21,9 @@ import type { HubnessConfig } from '../src/pipeline/config.js';
 import { Linker } from '../src/pipeline/linker.js';
 import { preset } from '../src/pipeline/presets.js';
 import { VocabStore } from '../src/store/store.js';
-import { importVocabulary } from '../src/vocab/import.js';
 import { LOADERS } from './loaders/index.js';
 import type { LoadedRun } from './loaders/types.js';
-import { sharedDataDir } from './shared.js';
+import { importSpec, seededSample, sharedDataDir } from './shared.js';
 
 interface Spec {
   benchmark: string;
@@ -74,32 +73,13 @@ const store = VocabStore.open(join(work, 'h.db'));
 const imported = new Map<string, string>();
 
 async function vocabularyOf(run: LoadedRun): Promise<string> {
-  const spec = run.vocabulary;
-  let name = imported.get(spec.key);
+  let name = imported.get(run.vocabulary.key);
   if (!name) {
     name = `v${imported.size}`;
-    if ('concepts' in spec) {
-      mkdirSync(join(work, 'vocab'), { recursive: true });
-      const file = join(work, 'vocab', `${spec.key}.jsonl`);
-      writeFileSync(file, `${spec.concepts.map((c) => JSON.stringify(c)).join('\n')}\n`);
-      await importVocabulary(store, [file], { name, format: 'jsonl', skipInvalid: true });
-    } else await importVocabulary(store, spec.files, { name, format: spec.format, skipInvalid: true });
-    imported.set(spec.key, name);
+    await importSpec(store, work, run.vocabulary, name);
+    imported.set(run.vocabulary.key, name);
   }
   return name;
-}
-
-/** A seeded sample (every query when there are fewer). */
-function sample<T>(xs: T[], n: number): T[] {
-  if (xs.length <= n) return xs;
-  let a = 12345;
-  const rand = (): number => ((a = (Math.imul(a, 1103515245) + 12345) >>> 0) / 4294967296);
-  const copy = [...xs];
-  for (let i = 0; i < n; i++) {
-    const j = i + Math.floor(rand() * (copy.length - i));
-    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
-  }
-  return copy.slice(0, n);
 }
 
 async function casesOf(specs: Spec[]): Promise<Case[]> {
@@ -117,9 +97,10 @@ async function casesOf(specs: Spec[]): Promise<Case[]> {
         ...(extraTerms.length ? { queryBank: extraTerms.map((e) => ({ text: e.text, conceptIds: [e.conceptId], lang: e.lang })) } : {}),
       });
       const canonical = run.canonicalText;
-      const queries = sample(
+      const queries = seededSample(
         run.queries.filter((q) => q.gold.every((g) => linker.hasConcept(g))),
         sampleSize,
+        12345,
       ).map((q) => ({ text: canonical?.get(q.qid) ?? q.text, gold: q.gold, ...(q.lang ? { lang: q.lang } : {}) }));
       const label = `${d.benchmark}/${run.name} (${specs === DEV ? 'dev' : 'test'})`;
       process.stderr.write(`${label}: ${queries.length} queries, ${linker.terms} terms, banks ${linker.hubness!.querySource}, built in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);

@@ -1,4 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import type { VocabStore } from '../src/store/store.js';
+import { importVocabulary } from '../src/vocab/import.js';
+import type { VocabularySpec } from './loaders/types.js';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,4 +15,30 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export function sharedDataDir(): string | undefined {
   const dir = process.env['NORMKIT_SHARED_DATA'] ?? join(ROOT, '..', 'shared', 'data');
   return existsSync(dir) ? dir : undefined;
+}
+
+/**
+ * Imports a benchmark run's vocabulary into `store` under `name`: its files in their
+ * format, or its inline concepts written as JSONL under `work` first.
+ */
+export async function importSpec(store: VocabStore, work: string, spec: VocabularySpec, name: string): Promise<void> {
+  if ('concepts' in spec) {
+    mkdirSync(join(work, 'vocab'), { recursive: true });
+    const file = join(work, 'vocab', `${spec.key}.jsonl`);
+    writeFileSync(file, `${spec.concepts.map((c) => JSON.stringify(c)).join('\n')}\n`);
+    await importVocabulary(store, [file], { name, format: 'jsonl', skipInvalid: true });
+  } else await importVocabulary(store, spec.files, { name, format: spec.format, skipInvalid: true });
+}
+
+/** A seeded sample of n items (all of them when there are fewer), by a partial Fisher–Yates shuffle. */
+export function seededSample<T>(xs: readonly T[], n: number, seed: number): T[] {
+  if (xs.length <= n) return [...xs];
+  let a = seed >>> 0;
+  const rand = (): number => ((a = (Math.imul(a, 1103515245) + 12345) >>> 0) / 4294967296);
+  const copy = [...xs];
+  for (let i = 0; i < n; i++) {
+    const j = i + Math.floor(rand() * (copy.length - i));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy.slice(0, n);
 }

@@ -13,7 +13,7 @@
  * α is chosen on dev sets only: JobBERT validation for jobs (reported on MELO
  * usa_q_en_c_en, test), NCBI-disease dev for medical (reported on NCBI-disease test).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Linker } from '../src/pipeline/linker.js';
@@ -21,10 +21,9 @@ import { preset } from '../src/pipeline/presets.js';
 import { VocabStore } from '../src/store/store.js';
 import { BagModel } from '../src/trained/model.js';
 import { trainOnVocabulary } from '../src/trained/vocabulary.js';
-import { importVocabulary } from '../src/vocab/import.js';
 import { LOADERS } from './loaders/index.js';
 import type { LoadedRun } from './loaders/types.js';
-import { sharedDataDir } from './shared.js';
+import { importSpec, seededSample, sharedDataDir } from './shared.js';
 
 const shared = sharedDataDir();
 if (!shared) {
@@ -38,14 +37,8 @@ const store = VocabStore.open(join(work, 'v.db'));
 let nVocab = 0;
 
 async function vocabularyOf(run: LoadedRun): Promise<string> {
-  const spec = run.vocabulary;
   const name = `v${nVocab++}`;
-  if ('concepts' in spec) {
-    mkdirSync(join(work, 'vocab'), { recursive: true });
-    const file = join(work, 'vocab', `${spec.key}.jsonl`);
-    writeFileSync(file, `${spec.concepts.map((c) => JSON.stringify(c)).join('\n')}\n`);
-    await importVocabulary(store, [file], { name, format: 'jsonl', skipInvalid: true });
-  } else await importVocabulary(store, spec.files, { name, format: spec.format, skipInvalid: true });
+  await importSpec(store, work, run.vocabulary, name);
   return name;
 }
 
@@ -53,18 +46,6 @@ interface Prepared {
   label: string;
   /** Per query: candidate concept → [lexical, dense] best-term similarities, gold. */
   rows: Array<{ gold: string[]; cands: Map<string, [number, number]> }>;
-}
-
-function sample<T>(xs: T[], n: number): T[] {
-  if (xs.length <= n) return xs;
-  let a = 99;
-  const rand = (): number => ((a = (Math.imul(a, 1103515245) + 12345) >>> 0) / 4294967296);
-  const copy = [...xs];
-  for (let i = 0; i < n; i++) {
-    const j = i + Math.floor(rand() * (copy.length - i));
-    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
-  }
-  return copy.slice(0, n);
 }
 
 async function prepare(benchmark: string, params: Record<string, unknown>, presetName: string, maxQueries: number): Promise<Prepared[]> {
@@ -90,9 +71,10 @@ async function prepare(benchmark: string, params: Record<string, unknown>, prese
     const terms = linker.index.terms;
     const T = model.embedMatrix(terms.map((t) => t.text));
     const d = model.dim;
-    const queries = sample(
+    const queries = seededSample(
       run.queries.filter((q) => q.gold.every((g) => linker.hasConcept(g))),
       maxQueries,
+      99,
     ).map((q) => ({ ...q, text: run.canonicalText?.get(q.qid) ?? q.text }));
     const Q = model.embedMatrix(queries.map((q) => linker.normalizeQuery(q.text).normalized));
     const rows: Prepared['rows'] = [];

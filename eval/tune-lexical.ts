@@ -7,16 +7,15 @@
  *
  * Usage: tsx eval/tune-lexical.ts <weight>... (e.g. 0 0.2 0.4)
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Linker } from '../src/pipeline/linker.js';
 import { preset } from '../src/pipeline/presets.js';
 import type { LexicalOptions } from '../src/lexical/index.js';
 import { VocabStore } from '../src/store/store.js';
-import { importVocabulary } from '../src/vocab/import.js';
 import { LOADERS } from './loaders/index.js';
-import { sharedDataDir } from './shared.js';
+import { importSpec, sharedDataDir } from './shared.js';
 
 const DEV: Array<{ benchmark: string; preset: string; params: Record<string, unknown>; group: 'jobs' | 'medical' }> = [
   { benchmark: 'jobbert', preset: 'jobs', params: {}, group: 'jobs' },
@@ -56,12 +55,7 @@ try {
       let name = imported.get(spec.key);
       if (!name) {
         name = `v${imported.size}`;
-        if ('concepts' in spec) {
-          mkdirSync(join(work, 'vocab'), { recursive: true });
-          const file = join(work, 'vocab', `${spec.key}.jsonl`);
-          writeFileSync(file, `${spec.concepts.map((c) => JSON.stringify(c)).join('\n')}\n`);
-          await importVocabulary(store, [file], { name, format: 'jsonl', skipInvalid: true });
-        } else await importVocabulary(store, spec.files, { name, format: spec.format, skipInvalid: true });
+        await importSpec(store, work, spec, name);
         imported.set(spec.key, name);
       }
       const base = preset(d.preset);
