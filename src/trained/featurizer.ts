@@ -31,15 +31,6 @@ export interface Features {
   weights: Float32Array;
 }
 
-function fnv1a(s: string, seed: number): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
-}
-
 export function checkSpec(spec: FeaturizerSpec, where: string): void {
   if (spec.kind !== 'normkit-ngram-featurizer' || spec.version !== 1) throw new Error(`${where}: not a normkit n-gram featurizer spec (kind ${String(spec.kind)}, version ${String(spec.version)})`);
   if (!(Number.isInteger(spec.buckets) && spec.buckets >= 2)) throw new Error(`${where}: buckets must be an integer ≥ 2`);
@@ -47,34 +38,105 @@ export function checkSpec(spec: FeaturizerSpec, where: string): void {
   if (!(Number.isInteger(spec.maxFeatures) && spec.maxFeatures >= 1)) throw new Error(`${where}: maxFeatures must be a positive integer`);
 }
 
+/** Per-bucket counts of the text being featurized (reused; reset after each text). */
+let counts = new Float64Array(0);
+/** Buckets seen in the current text, in first-seen order. */
+let order = new Int32Array(1024);
+let seen = 0;
+
+const FNV_PRIME = 0x01000193;
+const C = 'c'.charCodeAt(0);
+const W = 'w'.charCodeAt(0);
+const B = 'b'.charCodeAt(0);
+const SPACE = 32;
+
+// Module-level helpers rather than closures: no function objects made per text.
+function step(h: number, code: number): number {
+  return Math.imul((h ^ code) >>> 0, FNV_PRIME) >>> 0;
+}
+
+function count(h: number, mod: number): void {
+  const id = 1 + (h % mod);
+  if (counts[id] === 0) {
+    if (seen === order.length) {
+      const bigger = new Int32Array(order.length * 2);
+      bigger.set(order);
+      order = bigger;
+    }
+    order[seen++] = id;
+  }
+  counts[id]! += 1;
+}
+
+/** Character i of ` word `. */
+function padded(w: string, i: number, len: number): number {
+  return i === 0 || i === len - 1 ? SPACE : w.charCodeAt(i - 1);
+}
+
+/**
+ * The features of one text. Hashes are computed over the characters in place (the same
+ * values as FNV-1a over the strings "c<gram>", "w<word>", "b<word> <word>"), without
+ * building those strings.
+ */
 export function featurize(spec: FeaturizerSpec, text: string): Features {
   const norm = foldText(text);
-  const counts = new Map<number, number>();
-  const add = (f: string): void => {
-    const id = 1 + (fnv1a(f, spec.seed) % (spec.buckets - 1));
-    counts.set(id, (counts.get(id) ?? 0) + 1);
-  };
-  const words = norm.split(/\s+/).filter(Boolean);
+  if (counts.length !== spec.buckets) counts = new Float64Array(spec.buckets);
+  seen = 0;
+  const mod = spec.buckets - 1;
+  const h0 = (0x811c9dc5 ^ spec.seed) >>> 0;
+  const words = norm.split(/\s+/);
+  if (words[0] === '') words.shift();
+  if (words.length && words[words.length - 1] === '') words.pop();
+  const hc = step(h0, C);
   for (const w of words) {
-    const padded = ` ${w} `;
-    for (let n = spec.minN; n <= spec.maxN; n++) {
-      if (padded.length <= n) {
-        if (n === spec.minN) add(`c${padded}`);
+    const len = w.length + 2;
+    for (let g = spec.minN; g <= spec.maxN; g++) {
+      if (len <= g) {
+        if (g === spec.minN) {
+          let h = hc;
+          for (let i = 0; i < len; i++) h = step(h, padded(w, i, len));
+          count(h, mod);
+        }
         continue;
       }
-      for (let i = 0; i + n <= padded.length; i++) add(`c${padded.slice(i, i + n)}`);
+      for (let i = 0; i + g <= len; i++) {
+        let h = hc;
+        for (let k = 0; k < g; k++) h = step(h, padded(w, i + k, len));
+        count(h, mod);
+      }
     }
-    if (spec.words) add(`w${w}`);
+    if (spec.words) {
+      let h = step(h0, W);
+      for (let i = 0; i < w.length; i++) h = step(h, w.charCodeAt(i));
+      count(h, mod);
+    }
   }
-  if (spec.bigrams) for (let i = 0; i + 1 < words.length; i++) add(`b${words[i]} ${words[i + 1]}`);
-  let entries = [...counts].map(([id, c]) => [id, 1 + Math.log(c)] as [number, number]);
+  if (spec.bigrams) {
+    for (let i = 0; i + 1 < words.length; i++) {
+      let h = step(h0, B);
+      const a = words[i]!;
+      const b = words[i + 1]!;
+      for (let k = 0; k < a.length; k++) h = step(h, a.charCodeAt(k));
+      h = step(h, SPACE);
+      for (let k = 0; k < b.length; k++) h = step(h, b.charCodeAt(k));
+      count(h, mod);
+    }
+  }
+  const n = seen;
+  let entries: Array<[number, number]> = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const id = order[i]!;
+    entries[i] = [id, 1 + Math.log(counts[id]!)];
+    counts[id] = 0;
+  }
   if (entries.length > spec.maxFeatures) entries = entries.sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, spec.maxFeatures);
-  const total = entries.reduce((s, [, w]) => s + w, 0);
+  let total = 0;
+  for (const [, w] of entries) total += w;
   const ids = new Int32Array(entries.length);
   const weights = new Float32Array(entries.length);
-  entries.forEach(([id, w], i) => {
-    ids[i] = id;
-    weights[i] = w / total;
-  });
+  for (let i = 0; i < entries.length; i++) {
+    ids[i] = entries[i]![0];
+    weights[i] = entries[i]![1] / total;
+  }
   return { ids, weights };
 }
