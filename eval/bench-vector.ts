@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import type { Encoder } from '../src/encoders/encoder.js';
 import { NgramHashEncoder } from '../src/encoders/ngram-hash.js';
 import { TrainedEncoder } from '../src/trained/encoder.js';
-import { seededRandom } from '../src/eval/bootstrap.js';
+import { seededRandom } from '../src/random.js';
 import { VocabStore } from '../src/store/store.js';
 import { DEFAULT_HNSW, ExactIndex, HnswIndex } from '../src/vector/hnsw.js';
 import { SearchPool } from '../src/vector/pool.js';

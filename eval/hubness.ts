@@ -23,27 +23,11 @@ import { preset } from '../src/pipeline/presets.js';
 import { VocabStore } from '../src/store/store.js';
 import { LOADERS } from './loaders/index.js';
 import type { LoadedRun } from './loaders/types.js';
-import { importSpec, seededSample, sharedDataDir } from './shared.js';
+import { DEV_SETS, importSpec, seededSample, sharedDataDir, type BenchmarkSpec } from './shared.js';
 
-interface Spec {
-  benchmark: string;
-  preset: string;
-  params: Record<string, unknown>;
-  group: 'jobs' | 'medical';
-  runs?: string[];
-}
+type Spec = BenchmarkSpec;
 
-/** The dev sets of docs/tuning.md. */
-const DEV: Spec[] = [
-  { benchmark: 'jobbert', preset: 'jobs', params: {}, group: 'jobs' },
-  { benchmark: 'onet-holdout', preset: 'jobs', params: { seed: 29, fraction: 0.1 }, group: 'jobs' },
-  { benchmark: 'ncbi-disease', preset: 'medical', params: { split: 'dev' }, group: 'medical' },
-  { benchmark: 'bc5cdr', preset: 'medical', params: { split: 'dev' }, group: 'medical' },
-  { benchmark: 'hpo-translations', preset: 'medical', params: { split: 'dev' }, group: 'medical' },
-  { benchmark: 'quaero', preset: 'medical', params: { split: 'dev' }, group: 'medical' },
-  { benchmark: 'codiesp', preset: 'medical', params: { split: 'dev' }, group: 'medical' },
-  { benchmark: 'icd9-gem', preset: 'medical', params: { split: 'dev' }, group: 'medical' },
-];
+const DEV = DEV_SETS;
 const TEST: Spec[] = [
   { benchmark: 'melo', preset: 'jobs', params: { datasets: ['usa_q_en_c_en'] }, group: 'jobs' },
   { benchmark: 'onet-holdout', preset: 'jobs', params: { seed: 13, fraction: 0.1 }, group: 'jobs' },
@@ -82,7 +66,7 @@ async function vocabularyOf(run: LoadedRun): Promise<string> {
   return name;
 }
 
-async function casesOf(specs: Spec[]): Promise<Case[]> {
+async function casesOf(specs: readonly Spec[]): Promise<Case[]> {
   const out: Case[] = [];
   for (const d of specs.filter((s) => !values.group || s.group === values.group)) {
     const loaded = await LOADERS[d.benchmark]!({ shared: shared!, params: d.params });

@@ -42,3 +42,27 @@ export function seededSample<T>(xs: readonly T[], n: number, seed: number): T[] 
   }
   return copy.slice(0, n);
 }
+
+/** A benchmark run as the tuning scripts read it: loader params, preset and domain. */
+export interface BenchmarkSpec {
+  benchmark: string;
+  preset: string;
+  params: Record<string, unknown>;
+  group: 'jobs' | 'medical';
+}
+
+/**
+ * The dev sets every tuning script reads (docs/tuning.md): JobBERT validation, an O*NET
+ * hold-out with another seed than the reported one, and the dev splits of the medical
+ * benchmarks. Test splits are never among them.
+ */
+export const DEV_SETS: readonly BenchmarkSpec[] = [
+  { benchmark: 'jobbert', preset: 'jobs', params: {}, group: 'jobs' },
+  { benchmark: 'onet-holdout', preset: 'jobs', params: { seed: 29, fraction: 0.1 }, group: 'jobs' },
+  { benchmark: 'ncbi-disease', preset: 'medical', params: { split: 'dev' }, group: 'medical' },
+  { benchmark: 'bc5cdr', preset: 'medical', params: { split: 'dev' }, group: 'medical' },
+  { benchmark: 'hpo-translations', preset: 'medical', params: { split: 'dev' }, group: 'medical' },
+  { benchmark: 'quaero', preset: 'medical', params: { split: 'dev' }, group: 'medical' },
+  { benchmark: 'codiesp', preset: 'medical', params: { split: 'dev' }, group: 'medical' },
+  { benchmark: 'icd9-gem', preset: 'medical', params: { split: 'dev' }, group: 'medical' },
+];

@@ -18,7 +18,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mulberry32 } from '../src/hubness/banks.js';
+import { seededRandom } from '../src/random.js';
 import { LexicalIndex } from '../src/lexical/index.js';
 import { VocabStore } from '../src/store/store.js';
 import { foldText } from '../src/text/fold.js';
@@ -79,7 +79,7 @@ function report(name: string, concepts: TrainingConcept[], labeled: LabeledPair[
 
 /** Seeded 10% of concepts' alternative terms as test queries; the rest split for training and validation. */
 function heldOut(vocabulary: string, options: { types?: string[]; langs?: string[] }): { concepts: TrainingConcept[]; validation: ValidationQuery[]; test: ValidationQuery[] } {
-  const rand = mulberry32(2024);
+  const rand = seededRandom(2024);
   const test: ValidationQuery[] = [];
   const langs = options.langs ? new Set(options.langs) : undefined;
   for (const t of store.terms(vocabulary, options.types ? { types: options.types } : {})) {
@@ -106,7 +106,7 @@ try {
   }
   if (want('xling-esco')) {
     await importVocabulary(store, [join(shared, 'esco_occupations', 'occupations_en.jsonl'), join(shared, 'esco_occupations', 'occupations_fr.jsonl')], { name: 'esco-enfr', format: 'esco', skipInvalid: true });
-    const rand = mulberry32(77);
+    const rand = seededRandom(77);
     const heldConcepts = new Set<string>();
     const all = [...store.terms('esco-enfr')];
     for (const id of new Set(all.map((t) => t.conceptId))) if (rand() < 0.1) heldConcepts.add(id);

@@ -15,18 +15,9 @@ import { preset } from '../src/pipeline/presets.js';
 import type { LexicalOptions } from '../src/lexical/index.js';
 import { VocabStore } from '../src/store/store.js';
 import { LOADERS } from './loaders/index.js';
-import { importSpec, sharedDataDir } from './shared.js';
+import { DEV_SETS, importSpec, sharedDataDir } from './shared.js';
 
-const DEV: Array<{ benchmark: string; preset: string; params: Record<string, unknown>; group: 'jobs' | 'medical' }> = [
-  { benchmark: 'jobbert', preset: 'jobs', params: {}, group: 'jobs' },
-  { benchmark: 'onet-holdout', preset: 'jobs', params: { seed: 29, fraction: 0.1 }, group: 'jobs' },
-  { benchmark: 'ncbi-disease', preset: 'medical', params: { split: 'dev' }, group: 'medical' },
-  { benchmark: 'bc5cdr', preset: 'medical', params: { split: 'dev' }, group: 'medical' },
-  { benchmark: 'hpo-translations', preset: 'medical', params: { split: 'dev' }, group: 'medical' },
-  { benchmark: 'quaero', preset: 'medical', params: { split: 'dev' }, group: 'medical' },
-  { benchmark: 'codiesp', preset: 'medical', params: { split: 'dev' }, group: 'medical' },
-  { benchmark: 'icd9-gem', preset: 'medical', params: { split: 'dev' }, group: 'medical' },
-];
+const DEV = DEV_SETS;
 
 const weights = process.argv.slice(2).map(Number);
 const shared = sharedDataDir();

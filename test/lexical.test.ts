@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { seededRandom } from '../src/eval/bootstrap.js';
+import { seededRandom } from '../src/random.js';
 import { WordStemmer, wordFeatures } from '../src/lexical/features.js';
 import { charWbNgrams, LexicalIndex, type IndexedTerm } from '../src/lexical/index.js';
 

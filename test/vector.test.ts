@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { NgramHashEncoder } from '../src/encoders/ngram-hash.js';
-import { mulberry32 } from '../src/hubness/banks.js';
+import { seededRandom } from '../src/random.js';
 import { VocabStore } from '../src/store/store.js';
 import { ExactIndex, HnswIndex } from '../src/vector/hnsw.js';
 import { SearchPool } from '../src/vector/pool.js';
@@ -17,7 +17,7 @@ const SYLLABLES = ['car', 'dio', 'neu', 'ro', 'gas', 'tro', 'hep', 'at', 'itis',
 
 /** Seeded pseudo-medical words: strings with shared pieces, so neighbourhoods are real. */
 function words(n: number, seed: number): string[] {
-  const rand = mulberry32(seed);
+  const rand = seededRandom(seed);
   return Array.from({ length: n }, () => {
     const parts = 2 + Math.floor(rand() * 3);
     const w = Array.from({ length: parts }, () => SYLLABLES[Math.floor(rand() * SYLLABLES.length)]!).join('');

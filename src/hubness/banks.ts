@@ -11,6 +11,7 @@
  * A bank's hits are each item's top `depth` terms; normalizers for any β are computed
  * from them in milliseconds (dbnorm.ts), so tuning β never searches again.
  */
+import { seededRandom } from '../random.js';
 import type { BankHits } from './dbnorm.js';
 
 export interface BankQuery {
@@ -24,21 +25,9 @@ export interface BankQuery {
 /** Something that returns the top terms (gallery positions, similarities) for a normalized text. */
 export type TermRetriever = (norm: string, depth: number, options: { lang?: string | undefined; exclude?: ReadonlySet<string> }) => Array<{ term: number; score: number }>;
 
-/** Deterministic PRNG (mulberry32). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A seeded sample of `size` distinct indices of 0..n−1, in sampled order (a prefix of a larger sample is a smaller sample). */
 export function sampleIndices(n: number, size: number, seed: number): number[] {
-  const rand = mulberry32(seed);
+  const rand = seededRandom(seed);
   const all = Array.from({ length: n }, (_, i) => i);
   const m = Math.min(size, n);
   for (let i = 0; i < m; i++) {

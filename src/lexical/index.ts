@@ -21,6 +21,7 @@
  * text, so a gram's postings fall on nearby memory.
  */
 import { ranksBefore } from '../rank.js';
+import { TopScores } from '../top-k.js';
 import { charWbNgrams, WordStemmer, wordFeatures } from './features.js';
 
 export { charWbNgrams } from './features.js';
@@ -375,7 +376,7 @@ export class LexicalIndex {
     const wordW = wordNorm > 0 ? wordWeight / wordNorm : 0;
     const { touched, charScores, wordScores, termConcept, conceptIds } = this;
     const skip = options.exclude && options.exclude.size > 0 ? options.exclude : undefined;
-    const heap = new TermHeap(k);
+    const heap = new TopScores(k);
     for (let i = 0, n = this.nTouched; i < n; i++) {
       const d = touched[i]!;
       const s = charW * charScores[d]! + wordW * wordScores[d]!;
@@ -384,7 +385,7 @@ export class LexicalIndex {
       if (s > 0 && s > heap.floor && !(skip && skip.has(conceptIds[termConcept[d]!]!))) heap.offer(s, d);
     }
     this.nTouched = 0;
-    return heap.sorted();
+    return heap.sorted().map((h) => ({ term: h.index, score: h.score }));
   }
 
   /** Position range of a concept's terms in `terms` (contiguous). */
@@ -570,58 +571,5 @@ class TopK {
   sorted(): Array<{ score: number; concept: number; term: number; char: number; word: number }> {
     const out = Array.from({ length: this.size }, (_, i) => ({ score: this.score[i]!, concept: this.concept[i]!, term: this.term[i]!, char: this.char[i]!, word: this.word[i]! }));
     return out.sort((a, b) => (ranksBefore(a.score, this.ids[a.concept]!, b.score, this.ids[b.concept]!) ? -1 : ranksBefore(b.score, this.ids[b.concept]!, a.score, this.ids[a.concept]!) ? 1 : 0));
-  }
-}
-
-/** Bounded min-heap of (score, term) keeping the k best; ties go to the lower term position. */
-class TermHeap {
-  private readonly s: Float64Array;
-  private readonly t: Int32Array;
-  private n = 0;
-  floor = Number.NEGATIVE_INFINITY;
-  constructor(private readonly k: number) {
-    this.s = new Float64Array(k);
-    this.t = new Int32Array(k);
-  }
-  /** Whether slot i ranks after slot j. */
-  private worse(i: number, j: number): boolean {
-    return this.s[i]! < this.s[j]! || (this.s[i] === this.s[j] && this.t[i]! > this.t[j]!);
-  }
-  private swap(i: number, j: number): void {
-    swapIn(this.s, i, j);
-    swapIn(this.t, i, j);
-  }
-  offer(score: number, term: number): void {
-    if (this.n < this.k) {
-      let i = this.n++;
-      this.s[i] = score;
-      this.t[i] = term;
-      while (i > 0) {
-        const p = (i - 1) >> 1;
-        if (!this.worse(i, p)) break;
-        this.swap(i, p);
-        i = p;
-      }
-    } else {
-      if (score < this.s[0]! || (score === this.s[0] && term > this.t[0]!)) return;
-      this.s[0] = score;
-      this.t[0] = term;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < this.n && this.worse(l, m)) m = l;
-        if (r < this.n && this.worse(r, m)) m = r;
-        if (m === i) break;
-        this.swap(i, m);
-        i = m;
-      }
-    }
-    if (this.n === this.k) this.floor = this.s[0]! - Number.EPSILON;
-  }
-  sorted(): Array<{ term: number; score: number }> {
-    const out = Array.from({ length: this.n }, (_, i) => ({ term: this.t[i]!, score: this.s[i]! }));
-    return out.sort((a, b) => b.score - a.score || a.term - b.term);
   }
 }

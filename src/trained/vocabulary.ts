@@ -6,7 +6,7 @@
  * out (never trained on) and queried against the remaining terms.
  */
 import type { VocabStore } from '../store/store.js';
-import { mulberry32 } from '../hubness/banks.js';
+import { seededRandom } from '../random.js';
 import { saveTrainedEncoder, type TrainedEncoderMetadata } from './export.js';
 import { trainEncoder, type LabeledPair, type TrainOptions, type TrainProgress, type TrainResult, type TrainingConcept, type ValidationQuery } from './train.js';
 
@@ -37,7 +37,7 @@ export interface SplitVocabulary {
 /** The vocabulary's concepts and terms, with a seeded validation share of alternative terms held out. */
 export function splitVocabulary(store: VocabStore, vocabulary: string, options: VocabularyTrainingOptions = {}): SplitVocabulary {
   const share = options.validationShare ?? 0.05;
-  const rand = mulberry32((options.seed ?? 1) + 1000);
+  const rand = seededRandom((options.seed ?? 1) + 1000);
   const excluded = new Set((options.exclude ?? []).map((e) => `${e.conceptId}\u0000${e.text}`));
   const langs = options.langs ? new Set(options.langs) : undefined;
   const byConcept = new Map<string, { preferred: string[]; alt: string[] }>();
@@ -66,7 +66,7 @@ export function splitVocabulary(store: VocabStore, vocabulary: string, options: 
   const nTerms = concepts.reduce((a, c) => a + c.terms.length, 0);
   const max = options.maxValidation ?? Math.min(1000, Math.max(300, Math.round(4e7 / Math.max(1, nTerms))));
   if (validation.length > max) {
-    const r = mulberry32((options.seed ?? 1) + 2000);
+    const r = seededRandom((options.seed ?? 1) + 2000);
     validation = validation
       .map((v) => [r(), v] as const)
       .sort((a, b) => a[0] - b[0])

@@ -15,6 +15,7 @@
  */
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import hnswlib from 'hnswlib-node';
+import { TopScores } from '../top-k.js';
 
 const { HierarchicalNSW } = hnswlib;
 
@@ -200,7 +201,7 @@ export class ExactIndex implements VectorSearcher {
     const n = this.labels.length;
     const d = this.dim;
     const kk = Math.min(k, this.liveCount);
-    const heaps = queries.map(() => new MinHeap(kk));
+    const heaps = queries.map(() => new TopScores(kk));
     const scores = new Float64Array(ExactIndex.BLOCK);
     for (let start = 0; start < n; start += ExactIndex.BLOCK) {
       const end = Math.min(n, start + ExactIndex.BLOCK);
@@ -215,62 +216,6 @@ export class ExactIndex implements VectorSearcher {
         for (let r = start; r < end; r++) if (this.live[r]) heap.offer(scores[r - start]!, r);
       });
     }
-    return heaps.map((h) => h.sorted().map(({ score, row }) => ({ label: this.labels[row]!, score })));
-  }
-}
-
-/** Bounded min-heap of (score, row): keeps the k largest scores; on ties, the lower rows. */
-class MinHeap {
-  private readonly s: Float64Array;
-  private readonly r: Int32Array;
-  private n = 0;
-  constructor(private readonly k: number) {
-    this.s = new Float64Array(Math.max(1, k));
-    this.r = new Int32Array(Math.max(1, k));
-  }
-  offer(score: number, row: number): void {
-    if (this.k <= 0) return;
-    if (this.n < this.k) {
-      let i = this.n++;
-      this.s[i] = score;
-      this.r[i] = row;
-      while (i > 0) {
-        const p = (i - 1) >> 1;
-        if (!this.worse(i, p)) break;
-        this.swap(i, p);
-        i = p;
-      }
-      return;
-    }
-    if (score < this.s[0]! || (score === this.s[0] && row > this.r[0]!)) return;
-    this.s[0] = score;
-    this.r[0] = row;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const rr = l + 1;
-      let m = i;
-      if (l < this.n && this.worse(l, m)) m = l;
-      if (rr < this.n && this.worse(rr, m)) m = rr;
-      if (m === i) return;
-      this.swap(i, m);
-      i = m;
-    }
-  }
-  /** Whether slot i ranks after slot j (lower score, or the same score and a higher row). */
-  private worse(i: number, j: number): boolean {
-    return this.s[i]! < this.s[j]! || (this.s[i] === this.s[j] && this.r[i]! > this.r[j]!);
-  }
-  private swap(i: number, j: number): void {
-    const ts = this.s[i]!;
-    this.s[i] = this.s[j]!;
-    this.s[j] = ts;
-    const tr = this.r[i]!;
-    this.r[i] = this.r[j]!;
-    this.r[j] = tr;
-  }
-  sorted(): Array<{ score: number; row: number }> {
-    const out = Array.from({ length: this.n }, (_, i) => ({ score: this.s[i]!, row: this.r[i]! }));
-    return out.sort((a, b) => b.score - a.score || a.row - b.row);
+    return heaps.map((h) => h.sorted().map(({ score, index }) => ({ label: this.labels[index]!, score })));
   }
 }
