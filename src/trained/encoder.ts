@@ -64,22 +64,24 @@ export class TrainedEncoder implements Encoder {
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
     const d = this.dim;
     const out = new Float32Array(texts.length * d);
-    for (let start = 0; start < texts.length; start += this.batchSize) {
-      const chunk = texts.slice(start, start + this.batchSize).map((t) => featurize(this.spec, t));
-      const width = Math.max(1, ...chunk.map((f) => f.ids.length));
-      const ids = new BigInt64Array(chunk.length * width);
-      const weights = new Float32Array(chunk.length * width);
-      chunk.forEach((f, r) => {
-        for (let i = 0; i < f.ids.length; i++) {
-          ids[r * width + i] = BigInt(f.ids[i]!);
-          weights[r * width + i] = f.weights[i]!;
-        }
+    // Batches of similar feature counts, so little of each batch is padding.
+    const features = texts.map((t) => featurize(this.spec, t));
+    const order = features.map((_, i) => i).sort((a, b) => features[a]!.ids.length - features[b]!.ids.length || a - b);
+    for (let start = 0; start < order.length; start += this.batchSize) {
+      const rowsOfBatch = order.slice(start, start + this.batchSize);
+      const width = Math.max(1, ...rowsOfBatch.map((i) => features[i]!.ids.length));
+      const ids = new Int32Array(rowsOfBatch.length * width);
+      const weights = new Float32Array(rowsOfBatch.length * width);
+      rowsOfBatch.forEach((i, r) => {
+        ids.set(features[i]!.ids, r * width);
+        weights.set(features[i]!.weights, r * width);
       });
       const result = await this.session.run({
-        feature_ids: new ort.Tensor('int64', ids, [chunk.length, width]),
-        feature_weights: new ort.Tensor('float32', weights, [chunk.length, width]),
+        feature_ids: new ort.Tensor('int32', ids, [rowsOfBatch.length, width]),
+        feature_weights: new ort.Tensor('float32', weights, [rowsOfBatch.length, width]),
       });
-      out.set(result['sentence_embedding']!.data as Float32Array, start * d);
+      const vectors = result['sentence_embedding']!.data as Float32Array;
+      rowsOfBatch.forEach((i, r) => out.set(vectors.subarray(r * d, (r + 1) * d), i * d));
     }
     return rowsOf(out, d);
   }

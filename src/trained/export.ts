@@ -6,8 +6,8 @@
  *   <dir>/featurizer.json            how a text becomes the model's inputs (featurizer.ts)
  *   <dir>/normkit-encoder.json       training metadata (also in the ONNX metadata_props)
  *
- * The graph (opset 17): feature_ids int64 [batch, features] and feature_weights float
- * [batch, features] → Gather rows → weight → ReduceSum over features → divide by the L2
+ * The graph (opset 17): feature_ids int32 [batch, features] and feature_weights float
+ * [batch, features] → Gather rows → weighted sum over features (batched MatMul) → divide by the L2
  * norm → sentence_embedding float [batch, dim]. Padding uses id 0 (a zero row) and weight 0.
  */
 import { mkdirSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -20,6 +20,7 @@ const { onnx } = onnxProto;
 const F = onnx.TensorProto.DataType.FLOAT;
 const I64 = onnx.TensorProto.DataType.INT64;
 const I8 = onnx.TensorProto.DataType.INT8;
+const I32 = onnx.TensorProto.DataType.INT32;
 
 export const ENCODER_METADATA = 'normkit-encoder.json';
 export const FEATURIZER_FILE = 'featurizer.json';
@@ -71,9 +72,11 @@ function graph(model: BagModel, quantize: boolean): OnnxTypes.IGraphProto {
     const g = op('Cast', [op('Gather', ['table_int8', 'feature_ids'])], [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: F }]);
     rows = op('Mul', [g, op('Gather', ['table_scale', 'feature_ids'])]);
   }
-  const w = op('Unsqueeze', ['feature_weights', ints('axis_2', [2])]);
-  const h = op('ReduceSum', [op('Mul', [rows, w]), ints('axis_1', [1])], [{ name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: 0 }]);
-  // Opset 17: ReduceSum takes its axes as an input, ReduceL2 still as an attribute.
+  // [batch, 1, features] × [batch, features, dim] → [batch, 1, dim]: the weighted sum as one
+  // batched MatMul (no [batch, features, dim] product tensor), then the middle axis dropped.
+  const w = op('Unsqueeze', ['feature_weights', ints('axis_1', [1])]);
+  const h = op('Squeeze', [op('MatMul', [w, rows]), 'axis_1']);
+  // Opset 17: ReduceL2 takes its axes as an attribute.
   const norm = op('ReduceL2', [h], [
     { name: 'axes', type: onnx.AttributeProto.AttributeType.INTS, ints: [1] },
     { name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: 1 },
@@ -85,7 +88,7 @@ function graph(model: BagModel, quantize: boolean): OnnxTypes.IGraphProto {
     node: nodes,
     initializer: inits,
     input: [
-      { name: 'feature_ids', type: { tensorType: { elemType: I64, shape: { dim: [{ dimParam: 'batch' }, { dimParam: 'features' }] } } } },
+      { name: 'feature_ids', type: { tensorType: { elemType: I32, shape: { dim: [{ dimParam: 'batch' }, { dimParam: 'features' }] } } } },
       { name: 'feature_weights', type: { tensorType: { elemType: F, shape: { dim: [{ dimParam: 'batch' }, { dimParam: 'features' }] } } } },
     ],
     output: [{ name: 'sentence_embedding', type: { tensorType: { elemType: F, shape: { dim: [{ dimParam: 'batch' }, { dimValue: d }] } } } }],
