@@ -16,7 +16,8 @@ import { normalize } from './src/normalize/engine.js';
 import { loadPack } from './src/normalize/pack.js';
 import { renderNormalize } from './src/cli/normalize.js';
 import { resolveVocabulary, runEval } from './src/eval/run-eval.js';
-import { buildVectorIndex, encoderFor, renderTraining, trainEncoderCommand, indexStats, NGRAM_HASH_MODEL, renderIndexBuild, renderIndexStats, renderLink, renderTuning, tuneHubnessCommand, withMethod } from './src/cli/index-cmd.js';
+import { buildVectorIndex, renderTraining, trainEncoderCommand, indexStats, renderIndexBuild, renderIndexStats, renderLink, renderTuning, tuneHubnessCommand, withMethod } from './src/cli/index-cmd.js';
+import { encoderFor, NGRAM_HASH_MODEL } from './src/encoders/open.js';
 import { HUBNESS_METHODS, type HubnessMethod } from './src/hubness/dbnorm.js';
 import { Linker } from './src/pipeline/linker.js';
 import type { PipelineConfig } from './src/pipeline/config.js';
@@ -258,8 +259,8 @@ program
     const pipeline = await pipelineFrom(opts);
     await withStore(cmd, async (store) => {
       const { name } = await resolveVocabulary(store, vocabularyArg);
-      const linker = Linker.build(store, name, pipeline, { cacheDir: join(resolveDataDir(dataDir), 'indexes') });
-      const r = linker.link(text, opts.k as number, opts.lang ? { lang: opts.lang as string } : {});
+      const linker = await Linker.build(store, name, pipeline, { cacheDir: join(resolveDataDir(dataDir), 'indexes') });
+      const r = await linker.link(text, opts.k as number, opts.lang ? { lang: opts.lang as string } : {});
       print(opts.json, r, () => renderLink(r));
     });
   });
@@ -453,7 +454,7 @@ program
   .option('--json', 'print the results as JSON')
   .action(async (opts, cmd: Command) => {
     await withStore(cmd, async (store) => {
-      const result = await runDemo(store);
+      const result = await runDemo(store, { cacheDir: join(resolveDataDir(program.opts().dataDir as string | undefined), 'indexes'), ...(opts.json ? {} : { progress: terminalProgress() }) });
       print(opts.json, result.rows, () => result.render());
     });
   });

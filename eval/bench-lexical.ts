@@ -67,7 +67,7 @@ try {
 
     const before = heap();
     const started = performance.now();
-    const linker = Linker.build(store, target.name, preset('lexical'));
+    const linker = await Linker.build(store, target.name, preset('lexical'));
     const buildSeconds = (performance.now() - started) / 1000;
     const indexBytes = heap() - before;
 
@@ -90,12 +90,12 @@ try {
         `  build ${buildSeconds.toFixed(2)} s, index memory ≈ ${mib(indexBytes)} (heap + buffers), serialized ${mib(linker.index.toBuffer().length)}\n`,
     );
     for (const [label, queries] of sets) {
-      for (const q of queries.slice(0, 200)) linker.link(q, 10);
+      for (const q of queries.slice(0, 200)) await linker.link(q, 10);
       const rates: number[] = [];
       const rawRates: number[] = [];
       for (let run = 0; run < RUNS; run++) {
         let t0 = performance.now();
-        for (const q of queries) linker.link(q, 10);
+        for (const q of queries) await linker.link(q, 10);
         rates.push(queries.length / ((performance.now() - t0) / 1000));
         const lowered = queries.map((q) => q.toLowerCase());
         t0 = performance.now();

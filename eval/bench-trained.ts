@@ -36,7 +36,7 @@ try {
     await importVocabulary(store, [file], { name: target.name, format: synthetic ? 'jsonl' : target.format, skipInvalid: true });
     const dir = join(work, `${target.name}-encoder`);
     const started = performance.now();
-    const { result } = trainAndSave(store, target.name, dir);
+    const { result } = await trainAndSave(store, target.name, dir);
     const minutes = (performance.now() - started) / 60_000;
     const fp32 = statSync(join(dir, 'onnx', 'model.onnx')).size;
     const int8 = statSync(join(dir, 'onnx', 'model_quantized.onnx')).size;

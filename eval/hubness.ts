@@ -76,7 +76,7 @@ async function casesOf(specs: readonly Spec[]): Promise<Case[]> {
       const cfg = { ...base, ...(run.filterTypes ? { filter: { types: run.filterTypes } } : {}), hubness: { ...base.hubness, method: 'dualdis' as const, queryBank: 'any' as const } };
       const extraTerms = run.extraTerms ?? [];
       const started = performance.now();
-      const linker = Linker.build(store, name, cfg, {
+      const linker = await Linker.build(store, name, cfg, {
         extraTerms,
         ...(extraTerms.length ? { queryBank: extraTerms.map((e) => ({ text: e.text, conceptIds: [e.conceptId], lang: e.lang })) } : {}),
       });
@@ -94,12 +94,12 @@ async function casesOf(specs: readonly Spec[]): Promise<Case[]> {
   return out;
 }
 
-function score(c: Case, h: HubnessConfig): { s1: number; skew: number } {
+async function score(c: Case, h: HubnessConfig): Promise<{ s1: number; skew: number }> {
   const l = c.linker.withHubness(h);
   let hits = 0;
   const lists: string[][] = [];
   for (const q of c.queries) {
-    const r = l.link(q.text, 10, q.lang ? { lang: q.lang } : {}).candidates.map((x) => x.conceptId);
+    const r = (await l.link(q.text, 10, q.lang ? { lang: q.lang } : {})).candidates.map((x) => x.conceptId);
     lists.push(r);
     if (r[0] !== undefined && q.gold.includes(r[0])) hits++;
   }
@@ -124,8 +124,9 @@ try {
     const cases = dev.filter((c) => c.group === group);
     if (!cases.length) continue;
     const benchmarks = [...new Set(cases.map((c) => c.label.split('/')[0]!))];
-    const evalConfig = (h: HubnessConfig): { mean: number; per: number[] } => {
-      const per = cases.map((c) => score(c, h).s1);
+    const evalConfig = async (h: HubnessConfig): Promise<{ mean: number; per: number[] }> => {
+      const per: number[] = [];
+      for (const c of cases) per.push((await score(c, h)).s1);
       const byBench = benchmarks.map((b) => {
         const xs = per.filter((_, i) => cases[i]!.label.startsWith(`${b}/`));
         return xs.reduce((a, x) => a + x, 0) / xs.length;
@@ -133,12 +134,12 @@ try {
       return { mean: byBench.reduce((a, x) => a + x, 0) / byBench.length, per };
     };
     process.stdout.write(`\n## ${group}: dev grid (mean Success@1 over ${benchmarks.join(', ')}; runs: ${cases.map((c) => c.label).join(', ')})\n`);
-    const none = evalConfig({ ...cases[0]!.linker.hubness!.config, method: 'none' });
+    const none = await evalConfig({ ...cases[0]!.linker.hubness!.config, method: 'none' });
     let bestOverall: { h: HubnessConfig; mean: number } = { h: { ...cases[0]!.linker.hubness!.config, method: 'none' }, mean: none.mean };
     for (const method of HUBNESS_METHODS) {
       let best: { h: HubnessConfig; mean: number; per: number[]; safe: boolean } | undefined;
       for (const h of grid(method, cases[0]!.linker.hubness!.config)) {
-        const r = method === 'none' ? none : evalConfig(h);
+        const r = method === 'none' ? none : await evalConfig(h);
         const safe = r.per.every((x, i) => x >= none.per[i]! - 1e-12);
         // Safe configurations first; among them (or among all if none is safe), the best mean.
         if (!best || (safe && !best.safe) || (safe === best.safe && r.mean > best.mean + 1e-9)) best = { h, mean: r.mean, per: r.per, safe };
@@ -154,10 +155,11 @@ try {
   const test = await casesOf(TEST);
   process.stdout.write('\n## test: Success@1 / N_10 skewness with the dev-chosen β\n\n| benchmark | ' + HUBNESS_METHODS.join(' | ') + ' |\n|---|' + HUBNESS_METHODS.map(() => '---:').join('|') + '|\n');
   for (const c of test) {
-    const cells = HUBNESS_METHODS.map((m) => {
-      const r = score(c, chosen.get(`${c.group}/${m}`)!);
-      return `${r.s1.toFixed(3)} / ${r.skew.toFixed(2)}`;
-    });
+    const cells: string[] = [];
+    for (const m of HUBNESS_METHODS) {
+      const r = await score(c, chosen.get(`${c.group}/${m}`)!);
+      cells.push(`${r.s1.toFixed(3)} / ${r.skew.toFixed(2)}`);
+    }
     process.stdout.write(`| ${c.label} (n=${c.queries.length}) | ${cells.join(' | ')} |\n`);
   }
 } finally {

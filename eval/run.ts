@@ -116,7 +116,7 @@ async function runOne(
   const extraTerms = run.extraTerms ?? [];
   // Training mentions, when a benchmark has them, are also the hubness correction's query bank.
   const queryBank = extraTerms.map((e) => ({ text: e.text, conceptIds: [e.conceptId], lang: e.lang }));
-  const linker = Linker.build(store, vocabulary, pipeline, { cacheDir: indexes, extraTerms, queryBank });
+  const linker = await Linker.build(store, vocabulary, pipeline, { cacheDir: indexes, extraTerms, queryBank });
   const dropped = { ...run.dropped };
   const inVocabulary = run.queries.filter((q) => {
     const ok = q.gold.every((g) => linker.hasConcept(g));
@@ -128,18 +128,19 @@ async function runOne(
   const canonical = run.canonicalText;
   const queries = canonical ? sampled.map((q) => ({ ...q, text: canonical.get(q.qid) ?? q.text })) : sampled;
   const evalOptions = { depth: config.depth, metrics, curveMax: Math.min(CURVE_MAX, config.depth) };
-  const report = evaluateLinker(linker, queries, evalOptions);
+  const report = await evaluateLinker(linker, queries, evalOptions);
 
   const ablations: AblationResult[] = [];
   if (options.ablate) {
     const variants: Array<[string, Linker]> = [];
     for (const [stage, a] of Object.entries(ABLATIONS)) {
       const cfg = a.apply(pipeline);
-      if (cfg) variants.push([stage, Linker.build(store, vocabulary, cfg, { cacheDir: indexes, extraTerms, queryBank })]);
+      if (cfg) variants.push([stage, await Linker.build(store, vocabulary, cfg, { cacheDir: indexes, extraTerms, queryBank })]);
     }
-    if (extraTerms.length > 0) variants.push(['train-synonyms', Linker.build(store, vocabulary, pipeline, { cacheDir: indexes })]);
-    const runs: Array<[string, EvaluationReport]> = variants.map(([stage, ablated]) => [stage, evaluateLinker(ablated, queries, evalOptions)]);
-    if (canonical) runs.push(['coref', evaluateLinker(linker, sampled, evalOptions)]);
+    if (extraTerms.length > 0) variants.push(['train-synonyms', await Linker.build(store, vocabulary, pipeline, { cacheDir: indexes })]);
+    const runs: Array<[string, EvaluationReport]> = [];
+    for (const [stage, ablated] of variants) runs.push([stage, await evaluateLinker(ablated, queries, evalOptions)]);
+    if (canonical) runs.push(['coref', await evaluateLinker(linker, sampled, evalOptions)]);
     for (const [stage, r] of runs) {
       const delta: AblationResult['delta'] = {};
       for (const m of [config.headline, 'success@1', 'mrr']) {

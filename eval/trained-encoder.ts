@@ -57,9 +57,9 @@ function charTfidfSuccess(concepts: readonly TrainingConcept[], queries: readonl
   return hits / Math.max(1, queries.length);
 }
 
-function report(name: string, concepts: TrainingConcept[], labeled: LabeledPair[], validation: ValidationQuery[], tests: Array<[string, ValidationQuery[]]>, index?: TrainingConcept[]): void {
+async function report(name: string, concepts: TrainingConcept[], labeled: LabeledPair[], validation: ValidationQuery[], tests: Array<[string, ValidationQuery[]]>, index?: TrainingConcept[]): Promise<void> {
   const started = performance.now();
-  const r = trainEncoder(concepts, labeled, validation, {
+  const r = await trainEncoder(concepts, labeled, validation, {
     ...SETTINGS,
     onProgress: (p) => {
       if (p.step % 100 === 0) process.stderr.write(`  ${name}: step ${p.step}/${p.steps} loss ${p.loss.toFixed(3)} validation ${p.validation.toFixed(3)}\n`);
@@ -69,7 +69,7 @@ function report(name: string, concepts: TrainingConcept[], labeled: LabeledPair[
   const terms = target.flatMap((c) => c.terms);
   const ids = target.flatMap((c) => c.terms.map(() => c.id));
   for (const [label, test] of tests) {
-    const trained = successAt1(r.model, terms, ids, test);
+    const trained = await successAt1(r.model, terms, ids, test);
     const lexical = charTfidfSuccess(target, test);
     process.stdout.write(
       `| ${label} | ${test.length} | ${terms.length} | ${lexical.toFixed(4)} | ${trained.toFixed(4)} | ${((trained - lexical) * 100).toFixed(1)} | ${r.steps} (best ${r.bestStep}, validation ${r.validation.toFixed(4)}) | ${((performance.now() - started) / 1000).toFixed(0)} s |\n`,
@@ -97,12 +97,12 @@ try {
   if (want('heldout-esco')) {
     await importVocabulary(store, [join(shared, 'esco_occupations', 'occupations_en.jsonl')], { name: 'esco-en', format: 'esco', skipInvalid: true });
     const h = heldOut('esco-en', {});
-    report('esco', h.concepts, [], h.validation, [['held-out synonyms, ESCO en', h.test]]);
+    await report('esco', h.concepts, [], h.validation, [['held-out synonyms, ESCO en', h.test]]);
   }
   if (want('heldout-mesh')) {
     await importVocabulary(store, [join(shared, 'mesh', 'mesh2024_descriptors.jsonl')], { name: 'mesh', format: 'mesh', skipInvalid: true });
     const h = heldOut('mesh', { types: ['C'] });
-    report('mesh', h.concepts, [], h.validation, [['held-out synonyms, MeSH C', h.test]]);
+    await report('mesh', h.concepts, [], h.validation, [['held-out synonyms, MeSH C', h.test]]);
   }
   if (want('xling-esco')) {
     await importVocabulary(store, [join(shared, 'esco_occupations', 'occupations_en.jsonl'), join(shared, 'esco_occupations', 'occupations_fr.jsonl')], { name: 'esco-enfr', format: 'esco', skipInvalid: true });
@@ -114,7 +114,7 @@ try {
     const excluded = all.filter((t) => t.lang === 'fr' && heldConcepts.has(t.conceptId)).map((t) => ({ text: t.text, conceptId: t.conceptId }));
     const { concepts, validation } = splitVocabulary(store, 'esco-enfr', { exclude: excluded, seed: 1 });
     const english = splitVocabulary(store, 'esco-enfr', { langs: ['en'], validationShare: 0, seed: 1 }).concepts;
-    report('esco en+fr', concepts, [], validation, [['cross-lingual, ESCO fr → en (trained on en + fr)', test]], english);
+    await report('esco en+fr', concepts, [], validation, [['cross-lingual, ESCO fr → en (trained on en + fr)', test]], english);
   }
   if (want('xling-hpo')) {
     const dev = await LOADERS['hpo-translations']!({ shared, params: { split: 'dev' } });
@@ -129,7 +129,7 @@ try {
       const run = testRuns.runs.find((r) => r.name === lang)!;
       return [`cross-lingual, HPO ${lang} → en (dev translations as pairs)`, run.queries.filter((q) => q.lang === lang).map((q) => ({ text: q.text, conceptId: q.gold[0]! }))];
     });
-    report('hpo', concepts, labeled, validation, tests, english);
+    await report('hpo', concepts, labeled, validation, tests, english);
   }
 } finally {
   store.close();

@@ -50,7 +50,7 @@ try {
         imported.set(spec.key, name);
       }
       const base = preset(d.preset);
-      const linker = Linker.build(store, name, run.filterTypes ? { ...base, filter: { types: run.filterTypes } } : base, { extraTerms: run.extraTerms ?? [] });
+      const linker = await Linker.build(store, name, run.filterTypes ? { ...base, filter: { types: run.filterTypes } } : base, { extraTerms: run.extraTerms ?? [] });
       const queries = run.queries.filter((q) => q.gold.every((g) => linker.hasConcept(g)));
       const canonical = run.canonicalText;
       cases.push({
@@ -73,7 +73,7 @@ try {
       (c.linker.index.options as Required<LexicalOptions>).bm25Weight = w;
       let hits = 0;
       for (const q of c.queries) {
-        const top = c.linker.link(q.text, 1, q.lang ? { lang: q.lang } : {}).candidates[0];
+        const top = (await c.linker.link(q.text, 1, q.lang ? { lang: q.lang } : {})).candidates[0];
         if (top && q.gold.includes(top.conceptId)) hits++;
       }
       const s = hits / Math.max(1, c.queries.length);

@@ -7,6 +7,7 @@ import { renderTable } from './cli/table.js';
 import { demoDataDir } from './paths.js';
 import { Linker } from './pipeline/linker.js';
 import { preset } from './pipeline/presets.js';
+import type { Progress } from './progress.js';
 import type { VocabStore } from './store/store.js';
 import { checksumFiles, importVocabulary } from './vocab/import.js';
 
@@ -15,7 +16,12 @@ export const DEMO_VOCABULARIES = [
   { name: 'demo-conditions', file: 'conditions.jsonl' },
 ] as const;
 
-export const DEMO_QUERIES: Array<{ vocabulary: string; text: string }> = [
+export interface DemoQuery {
+  vocabulary: string;
+  text: string;
+}
+
+export const DEMO_QUERIES: DemoQuery[] = [
   { vocabulary: 'demo-occupations', text: 'Sr. Java Dev (m/w/d) – remote' },
   { vocabulary: 'demo-occupations', text: 'RN - night shift, ICU' },
   { vocabulary: 'demo-occupations', text: 'Softwareentwicklerin' },
@@ -48,7 +54,8 @@ export interface DemoResult {
 }
 
 /** Imports the demo vocabularies when missing or changed, then links the demo queries. */
-export async function runDemo(store: VocabStore, queries = DEMO_QUERIES): Promise<DemoResult> {
+export async function runDemo(store: VocabStore, options: { queries?: readonly DemoQuery[]; cacheDir?: string; progress?: Progress } = {}): Promise<DemoResult> {
+  const queries = options.queries ?? DEMO_QUERIES;
   const imported: string[] = [];
   for (const v of DEMO_VOCABULARIES) {
     const file = join(demoDataDir(), v.file);
@@ -63,10 +70,13 @@ export async function runDemo(store: VocabStore, queries = DEMO_QUERIES): Promis
   for (const q of queries) {
     let linker = linkers.get(q.vocabulary);
     if (!linker) {
-      linker = Linker.build(store, q.vocabulary, preset(q.vocabulary === 'demo-occupations' ? 'jobs' : 'medical'));
+      linker = await Linker.build(store, q.vocabulary, preset(q.vocabulary === 'demo-occupations' ? 'jobs' : 'medical'), {
+        ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
+        ...(options.progress ? { progress: options.progress } : {}),
+      });
       linkers.set(q.vocabulary, linker);
     }
-    const r = linker.link(q.text, 1);
+    const r = await linker.link(q.text, 1);
     const best = r.candidates[0];
     const concept = best ? store.concept(q.vocabulary, best.conceptId) : undefined;
     rows.push({
@@ -77,7 +87,8 @@ export async function runDemo(store: VocabStore, queries = DEMO_QUERIES): Promis
       name: concept?.name ?? null,
       matchedTerm: best?.term.text ?? null,
       matchedLang: best?.term.lang ?? null,
-      // The matched term's similarity (before any hubness correction, which only reorders).
+      // The matched term's similarity (before any hubness correction, which only reorders;
+      // with several generators, their weighted sum).
       score: best ? Math.round((best.hubness?.before ?? best.score) * 1000) / 1000 : 0,
     });
   }
@@ -99,7 +110,7 @@ export async function runDemo(store: VocabStore, queries = DEMO_QUERIES): Promis
         ]),
         { maxWidth: 34, right: [5] },
       );
-      return `${head}\npresets: jobs (occupations: the jobs rule pack, then char 3-gram TF-IDF fused with BM25, re-ranked against hubs) and medical (conditions: the medical rule pack, then char 3-gram TF-IDF)\n\n${table}`;
+      return `${head}\npresets: jobs (occupations: the jobs rule pack, then char 3-gram TF-IDF + BM25 fused with the encoder normkit trained on the vocabulary, re-ranked against hubs) and medical (conditions: the medical rule pack, then char 3-gram TF-IDF)\n\n${table}`;
     },
   };
 }

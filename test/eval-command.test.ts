@@ -90,25 +90,25 @@ test('linker: type filter, extra terms, cache reuse and a damaged cache file', a
   t.after(() => store.close());
   await importVocabulary(store, [vocab], { name: 'v' });
   const cacheDir = join(dir, 'idx');
-  const diseases = Linker.build(store, 'v', { ...preset('lexical'), filter: { types: ['disease'] } }, { cacheDir });
+  const diseases = await Linker.build(store, 'v', { ...preset('lexical'), filter: { types: ['disease'] } }, { cacheDir });
   assert.equal(diseases.concepts, 3);
   assert.equal(diseases.hasConcept('asa'), false);
-  assert.ok(diseases.link('aspirin', 5).candidates.every((c) => c.conceptId !== 'asa'));
+  assert.ok((await diseases.link('aspirin', 5)).candidates.every((c) => c.conceptId !== 'asa'));
 
-  const plain = Linker.build(store, 'v', preset('lexical'), { cacheDir });
-  assert.notEqual(plain.link('MI', 1).candidates[0]?.conceptId, 'mi', '"MI" shares no 3-gram with the terms of mi');
-  const extra = Linker.build(store, 'v', preset('lexical'), { cacheDir, extraTerms: [{ conceptId: 'mi', text: 'MI', lang: 'en' }, { conceptId: 'gone', text: 'x', lang: 'en' }] });
-  assert.equal(extra.link('MI', 1).candidates[0]!.conceptId, 'mi');
+  const plain = await Linker.build(store, 'v', preset('lexical'), { cacheDir });
+  assert.notEqual((await plain.link('MI', 1)).candidates[0]?.conceptId, 'mi', '"MI" shares no 3-gram with the terms of mi');
+  const extra = await Linker.build(store, 'v', preset('lexical'), { cacheDir, extraTerms: [{ conceptId: 'mi', text: 'MI', lang: 'en' }, { conceptId: 'gone', text: 'x', lang: 'en' }] });
+  assert.equal((await extra.link('MI', 1)).candidates[0]!.conceptId, 'mi');
   assert.equal(extra.terms, plain.terms + 1, 'the extra term of an unknown concept is ignored');
 
-  const again = Linker.build(store, 'v', preset('lexical'), { cacheDir });
+  const again = await Linker.build(store, 'v', preset('lexical'), { cacheDir });
   assert.equal(again.fromCache, true);
   assert.equal(plain.fromCache, false);
   assert.equal(readdirSync(join(cacheDir, 'v')).length, 3, 'one cache file per configuration: filtered, plain, with extra terms');
   for (const f of readdirSync(join(cacheDir, 'v'))) writeFileSync(join(cacheDir, 'v', f), 'garbage');
-  const rebuilt = Linker.build(store, 'v', preset('lexical'), { cacheDir });
+  const rebuilt = await Linker.build(store, 'v', preset('lexical'), { cacheDir });
   assert.equal(rebuilt.fromCache, false);
-  assert.deepEqual(rebuilt.link('heart attack', 3), plain.link('heart attack', 3));
+  assert.deepEqual((await rebuilt.link('heart attack', 3)), (await plain.link('heart attack', 3)));
 });
 
 test('evaluateLinker: NIL queries, gold outside the vocabulary, Success@k curve', async (t) => {
@@ -117,8 +117,8 @@ test('evaluateLinker: NIL queries, gold outside the vocabulary, Success@k curve'
   const store = VocabStore.open(join(dir, 'normkit.db'));
   t.after(() => store.close());
   await importVocabulary(store, [vocab], { name: 'v' });
-  const linker = Linker.build(store, 'v', preset('lexical'));
-  const report = evaluateLinker(linker, [...QUERIES, { qid: 'q6', text: 'heart', gold: ['not-in-vocab'] }], { depth: 4, curveMax: 10 });
+  const linker = await Linker.build(store, 'v', preset('lexical'));
+  const report = await evaluateLinker(linker, [...QUERIES, { qid: 'q6', text: 'heart', gold: ['not-in-vocab'] }], { depth: 4, curveMax: 10 });
   assert.equal(report.n, 5);
   assert.equal(report.nil, 1);
   assert.equal(report.goldMissing, 1);

@@ -196,31 +196,31 @@ test('the linker applies the correction over K′ terms, explains it, caches ban
   await importVocabulary(store, [join(import.meta.dirname, '..', 'data', 'demo', 'occupations.jsonl')], { name: 'occ' });
   const base = preset('jobs');
   const cfg = { ...base, hubness: { ...base.hubness, method: 'dualis' as const, bankSize: 400 } };
-  const linker = Linker.build(store, 'occ', cfg, { cacheDir: join(dir, 'idx') });
-  const r = linker.link('senior nurse', 5);
+  const linker = await Linker.build(store, 'occ', cfg, { cacheDir: join(dir, 'idx') });
+  const r = (await linker.link('senior nurse', 5));
   assert.equal(r.candidates.length, 5);
   assert.ok(r.candidates.every((c) => c.hubness?.method === 'dualis' && typeof c.hubness.before === 'number'));
   for (let i = 1; i < r.candidates.length; i++) assert.ok(r.candidates[i - 1]!.score >= r.candidates[i]!.score);
   assert.equal(linker.hubness?.querySource, 'synthetic');
   // A second build reads the bank hits from the cache and gives the same answer.
-  const again = Linker.build(store, 'occ', cfg, { cacheDir: join(dir, 'idx') });
+  const again = await Linker.build(store, 'occ', cfg, { cacheDir: join(dir, 'idx') });
   assert.deepEqual(
-    again.link('senior nurse', 5).candidates.map((c) => c.conceptId),
+    (await again.link('senior nurse', 5)).candidates.map((c) => c.conceptId),
     r.candidates.map((c) => c.conceptId),
   );
   // withHubness('none') is the plain linker.
-  const plain = Linker.build(store, 'occ', { ...base, hubness: { ...base.hubness, method: 'none' } });
+  const plain = await Linker.build(store, 'occ', { ...base, hubness: { ...base.hubness, method: 'none' } });
   assert.deepEqual(
-    linker.withHubness({ ...cfg.hubness, method: 'none' }).link('senior nurse', 5).candidates.map((c) => c.conceptId),
-    plain.link('senior nurse', 5).candidates.map((c) => c.conceptId),
+    (await linker.withHubness({ ...cfg.hubness, method: 'none' }).link('senior nurse', 5)).candidates.map((c) => c.conceptId),
+    (await plain.link('senior nurse', 5)).candidates.map((c) => c.conceptId),
   );
   // A given query bank is used instead of synthetic queries.
-  const given = Linker.build(store, 'occ', cfg, { queryBank: [{ text: 'RN', conceptIds: ['registered-nurse'] }] });
+  const given = await Linker.build(store, 'occ', cfg, { queryBank: [{ text: 'RN', conceptIds: ['registered-nurse'] }] });
   assert.equal(given.hubness?.querySource, 'given');
   assert.equal(given.hubness?.banks.query?.size, 1);
 
   const queries = sampleTermQueries(linker, 150);
-  const d = diagnoseHubness(linker, queries, { querySource: 'test', nameOf: () => undefined });
+  const d = await diagnoseHubness(linker, queries, { querySource: 'test', nameOf: () => undefined });
   assert.equal(d.before.method, 'none');
   assert.equal(d.after.method, 'dualis');
   const slots = (s: typeof d.before): number => s.distribution.reduce((a, [occ, n]) => a + occ * n, 0);
@@ -228,7 +228,7 @@ test('the linker applies the correction over K′ terms, explains it, caches ban
   assert.equal(d.before.distribution.reduce((a, [, n]) => a + n, 0), linker.concepts);
 
   const dev = queries.slice(0, 60).map((q) => ({ ...q, gold: [linker.index.terms.find((t) => t.text === q.text)!.conceptId] }));
-  const tuned = tuneHubness(linker, dev, { betas: [5, 20] });
+  const tuned = await tuneHubness(linker, dev, { betas: [5, 20] });
   assert.equal(tuned.perMethod.length, 5);
   const none = tuned.perMethod.find((t) => t.config.method === 'none')!;
   assert.ok(tuned.chosen.successAt1 >= none.successAt1, 'a correction is chosen only when it beats none');

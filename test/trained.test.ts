@@ -71,7 +71,7 @@ test('hand-written gradients match finite differences of the InfoNCE loss', () =
   assert.ok(checked >= 12);
 });
 
-test('training is seeded, lowers the loss and lifts held-out Success@1 above the untrained model', () => {
+test('training is seeded, lowers the loss and lifts held-out Success@1 above the untrained model', async () => {
   const cs = concepts();
   // Hold out each concept's "disorder" variant for validation and test.
   const train = cs.map((c) => ({ id: c.id, terms: c.terms.slice(0, 2) }));
@@ -79,15 +79,15 @@ test('training is seeded, lowers the loss and lifts held-out Success@1 above the
   const val = held.filter((_, i) => i % 2 === 0);
   const testQ = held.filter((_, i) => i % 2 === 1);
   const options = { dim: 32, featurizer: SPEC, epochs: 30, batchSize: 16, evalEvery: 10, patience: 100, seed: 5 };
-  const a = trainEncoder(train, [], val, options);
-  const b = trainEncoder(train, [], val, options);
+  const a = await trainEncoder(train, [], val, options);
+  const b = await trainEncoder(train, [], val, options);
   assert.deepEqual(a.model.table, b.model.table, 'same seed, same model');
   const losses = a.history.filter((h) => !Number.isNaN(h.loss)).map((h) => h.loss);
   assert.ok(losses[losses.length - 1]! < losses[0]!, `loss ${losses[0]} → ${losses[losses.length - 1]}`);
   const terms = train.flatMap((c) => c.terms);
   const ids = train.flatMap((c) => c.terms.map(() => c.id));
-  const untrained = successAt1(BagModel.init(SPEC, 32, 5, 1), terms, ids, testQ);
-  const trained = successAt1(a.model, terms, ids, testQ);
+  const untrained = await successAt1(BagModel.init(SPEC, 32, 5, 1), terms, ids, testQ);
+  const trained = await successAt1(a.model, terms, ids, testQ);
   assert.ok(trained > untrained, `trained ${trained} vs untrained ${untrained}`);
   // "syndrome number N" shares nothing with "cardiopathy": only training links them.
   const [syn] = [a.model.embedMatrix(['syndrome number 1', 'cardiopathy', 'neuritis'])];
@@ -101,7 +101,7 @@ test('export: the ONNX model served by onnxruntime-node gives the trained vector
   const file = join(dir, 'v.jsonl');
   writeFileSync(file, concepts().map((c) => JSON.stringify({ id: c.id, name: c.terms[0], synonyms: c.terms.slice(1) })).join('\n') + '\n');
   await importVocabulary(store, [file], { name: 'v' });
-  const r = trainOnVocabulary(store, 'v', { dim: 16, featurizer: SPEC, epochs: 3, batchSize: 16, evalEvery: 5, seed: 2, validationShare: 0.2 });
+  const r = await trainOnVocabulary(store, 'v', { dim: 16, featurizer: SPEC, epochs: 3, batchSize: 16, evalEvery: 5, seed: 2, validationShare: 0.2 });
   const out = join(dir, 'model');
   saveTrainedEncoder(out, r.model, metadataOf(store, 'v', r));
   assert.ok(existsSync(join(out, 'onnx', 'model.onnx')) && existsSync(join(out, 'onnx', 'model_quantized.onnx')));
@@ -184,9 +184,9 @@ test("docs/trained-encoder.md's library example runs on a trained model", async 
   assert.equal(r.stdout.trim(), '8 8');
 });
 
-test('training on a 50-concept fixture reaches 100% training-pair Success@1', () => {
+test('training on a 50-concept fixture reaches 100% training-pair Success@1', async () => {
   const cs = concepts().slice(0, 50);
-  const r = trainEncoder(cs, [], [], { dim: 32, featurizer: SPEC, epochs: 60, batchSize: 25, seed: 3 });
+  const r = await trainEncoder(cs, [], [], { dim: 32, featurizer: SPEC, epochs: 60, batchSize: 25, seed: 3 });
   const terms = cs.flatMap((c) => c.terms);
   const ids = cs.flatMap((c) => c.terms.map(() => c.id));
   const M = r.model.embedMatrix(terms);

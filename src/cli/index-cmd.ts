@@ -1,18 +1,15 @@
 /**
  * The `normkit index` and `normkit link` commands' work and their human-readable output.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { isTrainedEncoder, TrainedEncoder } from '../trained/encoder.js';
+import { TrainedEncoder } from '../trained/encoder.js';
 import { trainAndSave, type VocabularyTrainingOptions } from '../trained/vocabulary.js';
 import type { TrainedEncoderMetadata } from '../trained/export.js';
 import type { Encoder } from '../encoders/encoder.js';
-import { CachedEncoder } from '../encoders/cache.js';
-import { NgramHashEncoder } from '../encoders/ngram-hash.js';
+import { encoderFor } from '../encoders/open.js';
 import { UsageError } from '../errors.js';
 import { diagnoseHubness, sampleTermQueries, tuneHubness, type HubnessDiagnostics, type HubnessSide, type TuningResult } from '../hubness/diagnostics.js';
 import type { HubnessMethod } from '../hubness/dbnorm.js';
-import { openEncoder } from '../models/resolve.js';
 import type { PipelineConfig } from '../pipeline/config.js';
 import { Linker, type LinkResult } from '../pipeline/linker.js';
 import { readQueries } from '../queries.js';
@@ -21,21 +18,6 @@ import { DEFAULT_HNSW, type HnswParams } from '../vector/hnsw.js';
 import { TermVectorIndex } from '../vector/term-index.js';
 import type { Progress } from '../progress.js';
 import { renderTable as table } from './table.js';
-
-/** The built-in model-free encoder's name for `--model`. */
-export const NGRAM_HASH_MODEL = 'ngram-hash';
-
-/** `--model`: the built-in `ngram-hash`, a model folder or a hub id; vectors cached in the store. */
-export async function encoderFor(store: VocabStore, ref: string, options: { dataDir: string; device?: 'cpu' | 'cuda' | 'auto'; offline?: boolean }): Promise<Encoder> {
-  const device = options.device ? { device: options.device } : {};
-  const inner: Encoder =
-    ref === NGRAM_HASH_MODEL
-      ? new NgramHashEncoder()
-      : existsSync(ref) && isTrainedEncoder(ref)
-        ? await TrainedEncoder.load(ref, device)
-        : await openEncoder(ref, { dataDir: options.dataDir, ...device, ...(options.offline ? { offline: true } : {}) });
-  return ref === NGRAM_HASH_MODEL ? inner : new CachedEncoder(inner, store);
-}
 
 export interface IndexBuildResult {
   vocabulary: string;
@@ -94,7 +76,7 @@ export async function indexStats(
   pipeline: PipelineConfig,
   options: { dataDir: string; queriesFile?: string; k: number; sample: number; top: number },
 ): Promise<HubnessDiagnostics> {
-  const linker = Linker.build(store, vocabulary, pipeline, { cacheDir: join(options.dataDir, 'indexes') });
+  const linker = await Linker.build(store, vocabulary, pipeline, { cacheDir: join(options.dataDir, 'indexes') });
   let queries;
   let source: string;
   if (options.queriesFile) {
@@ -111,7 +93,7 @@ export async function indexStats(
       return undefined;
     }
   };
-  return diagnoseHubness(linker, queries, { k: options.k, topHubs: options.top, querySource: source, nameOf });
+  return await diagnoseHubness(linker, queries, { k: options.k, topHubs: options.top, querySource: source, nameOf });
 }
 
 function renderSide(title: string, s: HubnessSide, k: number): string {
@@ -153,8 +135,8 @@ export async function tuneHubnessCommand(
   const labeled = queries.filter((q) => q.gold.length > 0).map((q) => ({ text: q.text, lang: q.lang, gold: q.gold }));
   if (labeled.length === 0) throw new UsageError(`${options.queriesFile} has no queries with gold concepts to tune on`);
   // Built with a dual method so both banks are searched once; every trial reuses them.
-  const linker = Linker.build(store, vocabulary, withMethod(pipeline, 'dualdis'), { cacheDir: join(options.dataDir, 'indexes') });
-  const result = tuneHubness(linker, labeled);
+  const linker = await Linker.build(store, vocabulary, withMethod(pipeline, 'dualdis'), { cacheDir: join(options.dataDir, 'indexes') });
+  const result = await tuneHubness(linker, labeled);
   return { result, pipeline: { ...pipeline, hubness: result.chosen.config } };
 }
 
@@ -195,7 +177,7 @@ export async function trainEncoderCommand(
   }
   let started = false;
   let last = 0;
-  const { result, metadata } = trainAndSave(store, vocabulary, dir, {
+  const { result, metadata } = await trainAndSave(store, vocabulary, dir, {
     ...options,
     labeled,
     onProgress: (p) => {

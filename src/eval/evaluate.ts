@@ -6,7 +6,7 @@
  * they are counted but not scored. Queries whose gold concepts are all outside the linker's
  * vocabulary are scored (they can only fail) and counted in `goldMissing`.
  */
-import type { LinkCandidate, Linker } from '../pipeline/linker.js';
+import type { LinkCandidate, Linker, LinkResult } from '../pipeline/linker.js';
 import type { Query } from '../queries.js';
 import { kOccurrence } from '../hubness/dbnorm.js';
 import { meanMetrics, parseMetric, scoreQuery, type MetricSpec } from './metrics.js';
@@ -64,7 +64,10 @@ export function hubnessOf(lists: ReadonlyArray<readonly string[]>, concepts: num
   return { skewness, topShare };
 }
 
-export function evaluateLinker(linker: Linker, queries: readonly Query[], options: EvaluateOptions = {}): EvaluationReport {
+/** Queries linked per call (the dense generators encode each batch at once). */
+const LINK_BATCH = 256;
+
+export async function evaluateLinker(linker: Linker, queries: readonly Query[], options: EvaluateOptions = {}): Promise<EvaluationReport> {
   const depth = options.depth ?? 10;
   const specs: MetricSpec[] = (options.metrics ?? DEFAULT_METRICS).map(parseMetric);
   const curveMax = Math.min(options.curveMax ?? 0, depth);
@@ -73,8 +76,10 @@ export function evaluateLinker(linker: Linker, queries: readonly Query[], option
   let nil = 0;
   let goldMissing = 0;
   const started = performance.now();
-  for (const q of queries) {
-    const r = linker.link(q.text, depth, q.lang ? { lang: q.lang } : {});
+  const results: LinkResult[] = [];
+  for (let i = 0; i < queries.length; i += LINK_BATCH) results.push(...(await linker.linkMany(queries.slice(i, i + LINK_BATCH), depth)));
+  for (const [qi, q] of queries.entries()) {
+    const r = results[qi]!;
     const ranked = r.candidates.map((c) => c.conceptId);
     const gold = new Set(q.gold);
     const at = ranked.findIndex((id) => gold.has(id));

@@ -62,8 +62,8 @@ export async function resolveVocabulary(store: VocabStore, arg: string): Promise
 export async function runEval(store: VocabStore, vocabularyArg: string, queriesFile: string, options: EvalCommandOptions): Promise<EvalCommandResult> {
   const { name, importedNow } = await resolveVocabulary(store, vocabularyArg);
   const { queries } = await readQueries(queriesFile);
-  const linker = Linker.build(store, name, options.pipeline, { cacheDir: join(options.dataDir, 'indexes') });
-  const report = evaluateLinker(linker, queries, { depth: options.k ?? 10 });
+  const linker = await Linker.build(store, name, options.pipeline, { cacheDir: join(options.dataDir, 'indexes') });
+  const report = await evaluateLinker(linker, queries, { depth: options.k ?? 10 });
   if (options.errorsFile) {
     const names = new Map<string, string | undefined>();
     const nameOf = (id: string): string | undefined => {

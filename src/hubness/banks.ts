@@ -20,10 +20,12 @@ export interface BankQuery {
   lang?: string | undefined;
   /** Concepts whose terms this bank item does not count (its own). */
   exclude: readonly string[];
+  /** The item's query vector for each dense generator, when the linker has any. */
+  vectors?: readonly Float32Array[];
 }
 
-/** Something that returns the top terms (gallery positions, similarities) for a normalized text. */
-export type TermRetriever = (norm: string, depth: number, options: { lang?: string | undefined; exclude?: ReadonlySet<string> }) => Array<{ term: number; score: number }>;
+/** The linker's top terms (gallery positions, fused similarities) for one bank item, the concepts in `exclude` left out. */
+export type TermRetriever = (query: BankQuery, depth: number, exclude: ReadonlySet<string>) => Array<{ term: number; score: number }>;
 
 /** A seeded sample of `size` distinct indices of 0..n−1, in sampled order (a prefix of a larger sample is a smaller sample). */
 export function sampleIndices(n: number, size: number, seed: number): number[] {
@@ -48,7 +50,7 @@ export interface SerializedBanks {
 /** Each bank item's top `depth` hits, skipping its own concept's terms. */
 export function searchBank(bank: readonly BankQuery[], retrieve: TermRetriever, depth: number): BankHits[] {
   return bank.map((b) => {
-    const hits = retrieve(b.norm, depth, { lang: b.lang, exclude: new Set(b.exclude) });
+    const hits = retrieve(b, depth, new Set(b.exclude));
     return { items: Int32Array.from(hits, (h) => h.term), scores: Float32Array.from(hits, (h) => h.score) };
   });
 }

@@ -45,8 +45,8 @@ export function sampleTermQueries(linker: Linker, n: number, seed = 7): Diagnost
   return sampleIndices(terms.length, n, seed).map((i) => ({ text: terms[i]!.text, lang: terms[i]!.lang }));
 }
 
-function side(linker: Linker, queries: readonly DiagnosticQuery[], k: number, topHubs: number, nameOf: (id: string) => string | undefined): HubnessSide {
-  const lists = queries.map((q) => linker.link(q.text, k, q.lang ? { lang: q.lang } : {}).candidates.map((c) => c.conceptId));
+async function side(linker: Linker, queries: readonly DiagnosticQuery[], k: number, topHubs: number, nameOf: (id: string) => string | undefined): Promise<HubnessSide> {
+  const lists = (await linker.linkMany(queries, k)).map((r) => r.candidates.map((c) => c.conceptId));
   const counts = new Map<string, number>();
   for (const l of lists) for (const id of l) counts.set(id, (counts.get(id) ?? 0) + 1);
   const hist = new Map<number, number>();
@@ -66,11 +66,11 @@ function side(linker: Linker, queries: readonly DiagnosticQuery[], k: number, to
 }
 
 /** N_k statistics without and with the linker's correction (the linker must have one). */
-export function diagnoseHubness(
+export async function diagnoseHubness(
   linker: Linker,
   queries: readonly DiagnosticQuery[],
   options: { k?: number; topHubs?: number; querySource: string; nameOf: (id: string) => string | undefined },
-): HubnessDiagnostics {
+): Promise<HubnessDiagnostics> {
   const h = linker.hubness;
   if (!h) throw new Error('diagnoseHubness needs a linker with a hubness correction');
   const k = options.k ?? 10;
@@ -81,8 +81,8 @@ export function diagnoseHubness(
     querySource: options.querySource,
     concepts: linker.concepts,
     k,
-    before: side(plain, queries, k, top, options.nameOf),
-    after: side(linker, queries, k, top, options.nameOf),
+    before: await side(plain, queries, k, top, options.nameOf),
+    after: await side(linker, queries, k, top, options.nameOf),
     correction: { method: h.config.method, beta1: h.config.beta1, beta2: h.config.beta2, bankSize: h.config.bankSize, bankDepth: h.config.bankDepth, candidates: h.config.candidates },
   };
 }
@@ -106,12 +106,13 @@ export interface TuningResult {
 
 export const TUNING_BETAS = [2, 5, 10, 20, 40];
 
-function successAt1(linker: Linker, queries: readonly LabeledQuery[]): number {
+async function successAt1(linker: Linker, queries: readonly LabeledQuery[]): Promise<number> {
   let hits = 0;
-  for (const q of queries) {
-    const top = linker.link(q.text, 1, q.lang ? { lang: q.lang } : {}).candidates[0];
+  const results = await linker.linkMany(queries, 1);
+  queries.forEach((q, i) => {
+    const top = results[i]!.candidates[0];
     if (top && q.gold.includes(top.conceptId)) hits++;
-  }
+  });
   return hits / Math.max(1, queries.length);
 }
 
@@ -121,13 +122,13 @@ function successAt1(linker: Linker, queries: readonly LabeledQuery[]): number {
  * bank size; smaller banks are prefixes of the same seeded sample). A correction is chosen
  * only when it beats no correction on these queries.
  */
-export function tuneHubness(linker: Linker, queries: readonly LabeledQuery[], options: { betas?: readonly number[]; bankSizes?: readonly number[]; onTrial?: (t: TuningTrial) => void } = {}): TuningResult {
+export async function tuneHubness(linker: Linker, queries: readonly LabeledQuery[], options: { betas?: readonly number[]; bankSizes?: readonly number[]; onTrial?: (t: TuningTrial) => void } = {}): Promise<TuningResult> {
   const base = linker.hubness?.config;
   if (!base) throw new Error('tuneHubness needs a linker built with a hubness correction (its banks are reused)');
   const betas = options.betas ?? TUNING_BETAS;
   let trials = 0;
-  const run = (config: HubnessConfig): TuningTrial => {
-    const t = { config, successAt1: successAt1(linker.withHubness(config), queries) };
+  const run = async (config: HubnessConfig): Promise<TuningTrial> => {
+    const t = { config, successAt1: await successAt1(linker.withHubness(config), queries) };
     trials++;
     options.onTrial?.(t);
     return t;
@@ -138,7 +139,7 @@ export function tuneHubness(linker: Linker, queries: readonly LabeledQuery[], op
     let best: TuningTrial | undefined;
     const grid: Array<[number, number]> = method === 'none' ? [[base.beta1, base.beta2]] : betas.flatMap((b1) => (dual ? betas.map((b2) => [b1, b2] as [number, number]) : [[b1, b1] as [number, number]]));
     for (const [beta1, beta2] of grid) {
-      const t = run({ ...base, method, beta1, beta2 });
+      const t = await run({ ...base, method, beta1, beta2 });
       if (!best || t.successAt1 > best.successAt1 + 1e-12) best = t;
     }
     perMethod.push(best!);
@@ -147,7 +148,7 @@ export function tuneHubness(linker: Linker, queries: readonly LabeledQuery[], op
   if (chosen.config.method !== 'none') {
     for (const size of options.bankSizes ?? [Math.round(base.bankSize / 10), Math.round(base.bankSize / 3)]) {
       if (size < 1 || size >= base.bankSize) continue;
-      const t = run({ ...chosen.config, bankSize: size });
+      const t = await run({ ...chosen.config, bankSize: size });
       if (t.successAt1 > chosen.successAt1 + 1e-12) chosen = t;
     }
   }

@@ -365,10 +365,11 @@ export class LexicalIndex {
   /**
    * The k best terms (not concepts) for `norm`, as term positions in `terms` with their fused
    * scores, best first (ties: lower position). Terms of the concepts in `exclude` are
-   * skipped. The hubness correction re-scores these before taking the best per concept.
+   * skipped. Terms in `also` are returned too, wherever they rank, when they score above 0
+   * (fusion: the lexical scores of terms another generator found). The hubness correction re-scores these before taking the best per concept.
    */
-  searchTerms(norm: string, k: number, options: SearchOptions & { exclude?: ReadonlySet<string> } = {}): Array<{ term: number; score: number }> {
-    if (k <= 0) return [];
+  searchTerms(norm: string, k: number, options: SearchOptions & { exclude?: ReadonlySet<string>; also?: ReadonlySet<number> } = {}): Array<{ term: number; score: number }> {
+    if (k <= 0 && !options.also?.size) return [];
     const wordWeight = this.options.bm25Weight;
     const charW = 1 - wordWeight;
     for (const f of this.charQuery(norm)) this.addGram(f.g, f.w);
@@ -376,16 +377,24 @@ export class LexicalIndex {
     const wordW = wordNorm > 0 ? wordWeight / wordNorm : 0;
     const { touched, charScores, wordScores, termConcept, conceptIds } = this;
     const skip = options.exclude && options.exclude.size > 0 ? options.exclude : undefined;
-    const heap = new TopScores(k);
+    const heap = new TopScores(Math.max(k, 0));
+    const also = options.also && options.also.size > 0 ? options.also : undefined;
+    const extra: Array<{ term: number; score: number }> = [];
     for (let i = 0, n = this.nTouched; i < n; i++) {
       const d = touched[i]!;
       const s = charW * charScores[d]! + wordW * wordScores[d]!;
       charScores[d] = 0;
       wordScores[d] = 0;
-      if (s > 0 && s > heap.floor && !(skip && skip.has(conceptIds[termConcept[d]!]!))) heap.offer(s, d);
+      if (s > 0 && !(skip && skip.has(conceptIds[termConcept[d]!]!))) {
+        if (also?.has(d)) extra.push({ term: d, score: s });
+        else if (k > 0 && s > heap.floor) heap.offer(s, d);
+      }
     }
     this.nTouched = 0;
-    return heap.sorted().map((h) => ({ term: h.index, score: h.score }));
+    const top = heap.sorted().map((h) => ({ term: h.index, score: h.score }));
+    if (!extra.length) return top;
+    // The `also` terms with their scores, merged into the ranking.
+    return [...top, ...extra].sort((a, b) => b.score - a.score || a.term - b.term);
   }
 
   /** Position range of a concept's terms in `terms` (contiguous). */

@@ -25,6 +25,47 @@ export const lexicalSchema = z.strictObject({
   k: z.number().int().min(1).max(10_000).default(100),
 });
 
+/**
+ * A dense generator: an encoder's nearest terms in an HNSW index over every term the
+ * linker searches (src/pipeline/dense.ts).
+ */
+export const denseSchema = z.strictObject({
+  type: z.literal('dense'),
+  /**
+   * "trained": the encoder normkit trains on the vocabulary's own synonyms (plus the
+   * linker's extra terms as labeled pairs), trained once and cached; otherwise a model
+   * folder (a trained encoder or a transformer) or a Hugging Face id.
+   */
+  model: z.string().min(1).default('trained'),
+  /** Candidates this generator returns per query (terms, before the best per concept). */
+  k: z.number().int().min(1).max(10_000).default(100),
+  /** HNSW search breadth: larger finds more of the true nearest terms, more slowly. */
+  ef: z.number().int().min(1).max(10_000).default(400),
+  /** Where the encoder runs. */
+  device: z.enum(['cpu', 'cuda', 'auto']).default('cpu'),
+  /** Training settings for model "trained" (src/trained/train.ts); defaults as `normkit train-encoder`. */
+  training: z
+    .strictObject({
+      epochs: z.number().int().min(1).max(100).optional(),
+      dim: z.number().int().min(8).max(2048).optional(),
+      seed: z.number().int().optional(),
+    })
+    .default({}),
+});
+
+/**
+ * How the generators' term scores become one score.
+ * weighted: Σ wᵢ·sᵢ over the generators' similarities (a generator that did not return a
+ * term contributes its exact similarity when it can compute one, else 0);
+ * rrf: reciprocal-rank fusion, Σ wᵢ / (rrfK + rankᵢ), ranks from each generator's own list.
+ */
+export const fusionSchema = z.strictObject({
+  method: z.enum(['weighted', 'rrf']).default('weighted'),
+  /** One weight per generator, in order (default: equal weights). */
+  weights: z.array(z.number().min(0).max(100)).optional(),
+  rrfK: z.number().positive().max(10_000).default(60),
+});
+
 /** Hubness correction with query and gallery banks (DBNorm). */
 export const hubnessSchema = z.strictObject({
   /** none | is (inverted softmax, query bank) | dis (dynamic IS) | dualis (query and gallery banks) | dualdis. */
@@ -72,8 +113,14 @@ export const pipelineSchema = z.strictObject({
     .default({ fold: 'full', raw: 'never' }),
   /** Keep only concepts with at least one of these types (e.g. MeSH tree "C" for diseases). */
   filter: z.strictObject({ types: z.array(z.string().min(1)).min(1) }).optional(),
-  /** Candidate generators. One for now; fusion of several arrives with the dense generators. */
-  generators: z.array(lexicalSchema).length(1, 'exactly one generator is supported until fusion exists'),
+  /**
+   * Candidate generators: one lexical generator (first), then any dense ones. Their term
+   * scores are fused (`fusion`) before the hubness correction.
+   */
+  generators: z
+    .tuple([lexicalSchema])
+    .rest(denseSchema),
+  fusion: fusionSchema.default({ method: 'weighted', rrfK: 60 }),
   /** Hubness correction of the generator's term scores (src/hubness/dbnorm.ts, docs/hubness.md). */
   hubness: hubnessSchema.default(() => hubnessSchema.parse({})),
 });
@@ -82,6 +129,8 @@ export type PipelineConfig = z.infer<typeof pipelineSchema>;
 export type PipelineInput = z.input<typeof pipelineSchema>;
 export type LexicalConfig = z.infer<typeof lexicalSchema>;
 export type HubnessConfig = z.infer<typeof hubnessSchema>;
+export type DenseConfig = z.infer<typeof denseSchema>;
+export type FusionConfig = z.infer<typeof fusionSchema>;
 
 /** Validates a configuration object; errors name the field. */
 export function parsePipeline(value: unknown, file = '(pipeline)'): PipelineConfig {
@@ -90,7 +139,12 @@ export function parsePipeline(value: unknown, file = '(pipeline)'): PipelineConf
     const { reason, field, message } = describeIssue(parsed.error);
     throw new InputError([{ file, field, reason, message }]);
   }
-  return parsed.data;
+  const config = parsed.data;
+  const weights = config.fusion.weights;
+  if (weights && weights.length !== config.generators.length) {
+    throw new InputError([{ file, field: 'fusion.weights', reason: 'invalid-field', message: `fusion.weights has ${weights.length} weights for ${config.generators.length} generators` }]);
+  }
+  return config;
 }
 
 export async function loadPipeline(file: string): Promise<PipelineConfig> {

@@ -1,10 +1,13 @@
 /**
  * Linker: runs a pipeline configuration over one vocabulary.
  *
- *   text → normalize → candidate generator → ranked concepts (with the term that matched)
+ *   text → normalize → candidate generators (lexical, dense) → fusion → hubness correction
+ *        → best term per concept → ranked concepts (with the term that matched)
  *
- * Building a linker builds (or loads from the cache) what its configuration needs; the
- * char TF-IDF index is cached per vocabulary version and settings, written atomically.
+ * Building a linker builds (or loads from the cache) what its configuration needs: the
+ * char TF-IDF index, each dense generator's encoder (trained on the vocabulary when the
+ * configuration says "trained"), term vectors and HNSW graph, and the hubness banks; each
+ * is cached per vocabulary version and settings, written atomically.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -17,7 +20,9 @@ import { loadPack, type CompiledPack } from '../normalize/pack.js';
 import { foldCode, foldText } from '../text/fold.js';
 import { banksFromBuffer, banksToBuffer, sampleIndices, searchBank, type BankQuery, type SerializedBanks } from '../hubness/banks.js';
 import { bankNormalizer, correctScores, type Banks } from '../hubness/dbnorm.js';
+import type { Progress } from '../progress.js';
 import type { HubnessConfig, PipelineConfig } from './config.js';
+import { DenseGenerator } from './dense.js';
 
 export interface ExtraTerm {
   conceptId: string;
@@ -35,6 +40,20 @@ export interface LinkerOptions {
    * concepts. Without one, held-out vocabulary terms stand in (src/hubness/banks.ts).
    */
   queryBank?: ReadonlyArray<{ text: string; conceptIds: readonly string[]; lang?: string }>;
+  /** Where Hugging Face models named by dense generators are cached (the data dir). */
+  dataDir?: string;
+  /** Progress of the long builds (encoder training, term encoding, HNSW). */
+  progress?: Progress;
+}
+
+/** One generator's view of a candidate's matched term. */
+export interface GeneratorScore {
+  /** "lexical", or "dense:<model>". */
+  generator: string;
+  /** Its similarity for the term (exact, also when the generator did not return it). */
+  score: number;
+  /** The term's rank in the generator's own list (1-based), null when it was not in it. */
+  rank: number | null;
 }
 
 /** The hubness correction a linker applies: its settings and the two banks' normalizers. */
@@ -57,6 +76,8 @@ export interface LinkCandidate {
   views?: { char: number; bm25: number };
   /** The hubness correction: the term's score before it, and the method. */
   hubness?: { method: string; before: number };
+  /** With several generators: each one's score and rank for the matched term (score is then the fused score). */
+  generators?: GeneratorScore[];
 }
 
 export interface LinkResult {
@@ -88,6 +109,10 @@ export class Linker {
   private readonly codes: ReadonlyMap<string, string[]>;
   /** The hubness correction, when the configuration asks for one. */
   hubness: LinkerHubness | undefined;
+  /** The dense generators, in configuration order (after the lexical one). */
+  readonly dense: readonly DenseGenerator[];
+  /** Fusion weight per generator (lexical first). */
+  private readonly weights: readonly number[];
 
   private constructor(init: {
     config: PipelineConfig;
@@ -97,6 +122,7 @@ export class Linker {
     codes: ReadonlyMap<string, string[]>;
     buildSeconds: number;
     fromCache: boolean;
+    dense: readonly DenseGenerator[];
   }) {
     this.config = init.config;
     this.vocabulary = init.vocabulary;
@@ -109,9 +135,12 @@ export class Linker {
     this.pack = init.pack;
     this.codes = init.codes;
     this.hubness = undefined;
+    this.dense = init.dense;
+    const g = init.config.generators.length;
+    this.weights = init.config.fusion.weights ?? Array.from({ length: g }, () => 1 / g);
   }
 
-  static build(store: VocabStore, vocabulary: string, config: PipelineConfig, options: LinkerOptions = {}): Linker {
+  static async build(store: VocabStore, vocabulary: string, config: PipelineConfig, options: LinkerOptions = {}): Promise<Linker> {
     const started = performance.now();
     const info = store.vocabulary(vocabulary);
     const gen = config.generators[0]!;
@@ -174,12 +203,29 @@ export class Linker {
       for (const id of inIndex) addCode(id, id);
       for (const t of store.terms(vocabulary, { includeCodes: true })) if (t.kind === 'code') addCode(t.text, t.conceptId);
     }
-    const linker = new Linker({ config, vocabulary, index, pack, codes, buildSeconds: 0, fromCache });
+    const dense: DenseGenerator[] = [];
+    for (const d of config.generators.slice(1)) {
+      if (d.type !== 'dense') continue;
+      dense.push(
+        await DenseGenerator.build(d, {
+          store,
+          vocabulary,
+          termTexts: index.terms.map((t) => t.text),
+          termsKey: key,
+          types: config.filter?.types,
+          labeled: extra.map((e) => ({ text: e.text, conceptId: e.conceptId })),
+          cacheDir: options.cacheDir,
+          dataDir: options.dataDir,
+          progress: options.progress,
+        }),
+      );
+    }
+    const linker = new Linker({ config, vocabulary, index, pack, codes, buildSeconds: 0, fromCache: fromCache && dense.every((d) => d.fromCache), dense });
     const noBank = config.hubness.queryBank === 'given' && !options.queryBank?.length;
     if (config.hubness.method !== 'none' && !noBank) {
       const h = config.hubness;
       const bankKey = createHash('sha256')
-        .update(JSON.stringify({ key, pack: pack?.fingerprint ?? null, fold: config.normalize.fold, dual: h.method === 'dualis' || h.method === 'dualdis', bankSize: h.bankSize, bankDepth: h.bankDepth, seed: h.seed, queryBank: options.queryBank ? createHash('sha256').update(JSON.stringify(options.queryBank)).digest('hex') : null }))
+        .update(JSON.stringify({ key, ...(dense.length ? { dense: dense.map((d) => [d.encoder.fingerprint, d.config.k, d.config.ef]), fusion: config.fusion } : {}), pack: pack?.fingerprint ?? null, fold: config.normalize.fold, dual: h.method === 'dualis' || h.method === 'dualdis', bankSize: h.bankSize, bankDepth: h.bankDepth, seed: h.seed, queryBank: options.queryBank ? createHash('sha256').update(JSON.stringify(options.queryBank)).digest('hex') : null }))
         .digest('hex')
         .slice(0, 20);
       const bankFile = options.cacheDir ? join(options.cacheDir, vocabulary, `banks-${bankKey}.bin`) : undefined;
@@ -192,7 +238,7 @@ export class Linker {
         }
       }
       if (!hits) {
-        hits = linker.searchBanks(h, options.queryBank);
+        hits = await linker.searchBanks(h, options.queryBank);
         if (bankFile) {
           const tmp = `${bankFile}.${process.pid}.tmp`;
           writeFileSync(tmp, banksToBuffer(hits));
@@ -206,28 +252,31 @@ export class Linker {
   }
 
   /** The bank items' top hits over this linker's terms (the expensive part of the correction). */
-  searchBanks(h: HubnessConfig, given?: LinkerOptions['queryBank']): SerializedBanks {
+  async searchBanks(h: HubnessConfig, given?: LinkerOptions['queryBank']): Promise<SerializedBanks> {
     const terms = this.index.terms;
-    const retrieve = (norm: string, depth: number, o: { lang?: string | undefined; exclude?: ReadonlySet<string> }) =>
-      this.index.searchTerms(norm, depth, { ...(o.lang ? { lang: o.lang } : {}), ...(o.exclude ? { exclude: o.exclude } : {}) });
-    let queryBank: BankQuery[];
+    const retrieve = (b: BankQuery, depth: number, exclude: ReadonlySet<string>) =>
+      this.fusedTerms(b.norm, undefined, b.vectors ?? [], depth, { ...(b.lang ? { lang: b.lang } : {}), exclude }).map((x) => ({ term: x.term, score: x.score }));
+    const item = (text: string, lang: string | undefined, exclude: readonly string[]): BankQuery & { text: string } => {
+      const q = this.normalizeQuery(text);
+      return { norm: q.normalized, text: q.text, lang, exclude };
+    };
+    let queryBank: Array<BankQuery & { text: string }>;
     if (given && given.length > 0) {
-      queryBank = sampleIndices(given.length, h.bankSize, h.seed).map((i) => {
-        const q = given[i]!;
-        return { norm: this.normalizeQuery(q.text).normalized, lang: q.lang, exclude: q.conceptIds };
-      });
+      queryBank = sampleIndices(given.length, h.bankSize, h.seed).map((i) => item(given[i]!.text, given[i]!.lang, given[i]!.conceptIds));
     } else {
-      queryBank = sampleIndices(terms.length, h.bankSize, h.seed).map((i) => {
-        const t = terms[i]!;
-        return { norm: this.normalizeQuery(t.text).normalized, lang: t.lang, exclude: [t.conceptId] };
-      });
+      queryBank = sampleIndices(terms.length, h.bankSize, h.seed).map((i) => item(terms[i]!.text, terms[i]!.lang, [terms[i]!.conceptId]));
     }
     // IS and DIS use the query bank only: the gallery bank is searched for the dual methods.
     const dual = h.method === 'dualis' || h.method === 'dualdis';
-    const galleryBank: BankQuery[] = (dual ? sampleIndices(terms.length, h.bankSize, h.seed + 1) : []).map((i) => {
+    const galleryBank: Array<BankQuery & { text: string }> = (dual ? sampleIndices(terms.length, h.bankSize, h.seed + 1) : []).map((i) => {
       const t = terms[i]!;
-      return { norm: t.norm, lang: t.lang, exclude: [t.conceptId] };
+      return { norm: t.norm, text: t.text, lang: t.lang, exclude: [t.conceptId] };
     });
+    for (const bank of [queryBank, galleryBank]) {
+      if (!this.dense.length || !bank.length) continue;
+      const vectors = await Promise.all(this.dense.map((d) => d.embed(bank.map((b) => b.text))));
+      bank.forEach((b, i) => (b.vectors = vectors.map((v) => v[i]!)));
+    }
     return { depth: h.bankDepth, query: searchBank(queryBank, retrieve, h.bankDepth), gallery: searchBank(galleryBank, retrieve, h.bankDepth) };
   }
 
@@ -256,34 +305,55 @@ export class Linker {
   }
 
   /** The query as the generators see it, with what the rule pack found. */
-  normalizeQuery(text: string): { normalized: string; rulesFired: string[]; attributes: Record<string, string[]>; codes: FoundCode[] } {
+  normalizeQuery(text: string): { normalized: string; text: string; rulesFired: string[]; attributes: Record<string, string[]>; codes: FoundCode[] } {
     if (this.pack) {
       const r = normalize(text, this.pack);
-      return { normalized: this.config.normalize.fold === 'full' ? r.key : r.text.toLowerCase(), rulesFired: firedRules(r), attributes: r.attributes, codes: r.codes };
+      return { normalized: this.config.normalize.fold === 'full' ? r.key : r.text.toLowerCase(), text: r.text, rulesFired: firedRules(r), attributes: r.attributes, codes: r.codes };
     }
-    return { normalized: this.config.normalize.fold === 'full' ? foldText(text) : text.toLowerCase(), rulesFired: [], attributes: {}, codes: [] };
+    return { normalized: this.config.normalize.fold === 'full' ? foldText(text) : text.toLowerCase(), text, rulesFired: [], attributes: {}, codes: [] };
   }
 
   /** Links `text`: the top `k` concepts. `lang`, when known, picks the stemmer for the query's words. */
-  link(text: string, k = 10, options: { lang?: string } = {}): LinkResult {
-    const gen = this.config.generators[0]!;
-    const { normalized, rulesFired, attributes, codes } = this.normalizeQuery(text);
+  async link(text: string, k = 10, options: { lang?: string } = {}): Promise<LinkResult> {
+    return (await this.linkMany([{ text, ...options }], k))[0]!;
+  }
 
+  /** Links many texts; the dense generators encode them in batches. */
+  async linkMany(queries: ReadonlyArray<{ text: string; lang?: string | undefined }>, k = 10): Promise<LinkResult[]> {
+    const normalized = queries.map((q) => this.normalizeQuery(q.text));
+    const vectors: Float32Array[][] = [];
+    for (const d of this.dense) vectors.push(await d.embed(normalized.map((n) => n.text)));
+    return queries.map((q, i) =>
+      this.linkNormalized(
+        q.text,
+        normalized[i]!,
+        vectors.map((v) => v[i]!),
+        k,
+        q.lang ? { lang: q.lang } : {},
+      ),
+    );
+  }
+
+  private linkNormalized(text: string, q: ReturnType<Linker['normalizeQuery']>, vectors: readonly Float32Array[], k: number, search: { lang?: string }): LinkResult {
+    const gen = this.config.generators[0];
+    const { normalized, rulesFired, attributes, codes } = q;
     const byCode: LinkCandidate[] = [];
     for (const c of codes) {
       for (const id of this.codes.get(foldCode(c.code)) ?? []) {
         if (!byCode.some((b) => b.conceptId === id)) byCode.push({ conceptId: id, score: 1, term: { text: c.code, lang: '' }, generator: 'code' });
       }
     }
-    const search = options.lang ? { lang: options.lang } : {};
     const raw = this.pack && this.config.normalize.raw === 'also' ? (this.config.normalize.fold === 'full' ? foldText(text) : text.toLowerCase()) : undefined;
-    const lexical = this.hubness ? this.correctedSearch(text, normalized, raw, k, search) : this.plainSearch(text, normalized, raw, Math.min(k, gen.k), search);
-    const candidates = [...byCode, ...lexical.filter((c) => !byCode.some((b) => b.conceptId === c.conceptId))].slice(0, k);
+    const found =
+      this.hubness || this.dense.length
+        ? this.termSearch(text, normalized, raw, vectors, k, search)
+        : this.plainSearch(text, normalized, raw, Math.min(k, gen.k), search);
+    const candidates = [...byCode, ...found.filter((c) => !byCode.some((b) => b.conceptId === c.conceptId))].slice(0, k);
     return { input: text, normalized, rulesFired, attributes, codes, candidates };
   }
 
   private plainSearch(text: string, normalized: string, raw: string | undefined, depth: number, search: { lang?: string }): LinkCandidate[] {
-    const gen = this.config.generators[0]!;
+    const gen = this.config.generators[0];
     let matches = this.index.search(normalized, depth, search);
     if (raw !== undefined && raw !== normalized) matches = bestPerConcept([...matches, ...this.index.search(raw, depth, search)]).slice(0, depth);
     if (this.pack) {
@@ -298,32 +368,89 @@ export class Linker {
     return matches.map((m) => ({ conceptId: m.conceptId, score: m.score, term: { text: m.term.text, lang: m.term.lang }, generator: gen.type, views: m.views }));
   }
 
-  /** Top K′ terms, re-scored by the hubness correction, then the best term per concept. */
-  private correctedSearch(text: string, normalized: string, raw: string | undefined, k: number, search: { lang?: string }): LinkCandidate[] {
-    const gen = this.config.generators[0]!;
-    const h = this.hubness!;
-    const depth = h.config.candidates;
-    const best = new Map<number, number>();
-    for (const q of raw !== undefined && raw !== normalized ? [normalized, raw] : [normalized]) {
-      for (const hit of this.index.searchTerms(q, depth, search)) if (!(best.get(hit.term)! >= hit.score)) best.set(hit.term, hit.score);
+  /**
+   * The generators' terms, fused (`fusion`), each with every generator's score and rank.
+   * Weighted fusion scores every returned term exactly under every generator (the lexical
+   * index scores the dense terms, the term vectors the lexical ones); RRF uses each
+   * generator's own list.
+   */
+  private fusedTerms(
+    normalized: string,
+    raw: string | undefined,
+    vectors: readonly Float32Array[],
+    depth: number,
+    options: { lang?: string; exclude?: ReadonlySet<string> },
+  ): Array<{ term: number; score: number; parts: GeneratorScore[] }> {
+    const G = 1 + this.dense.length;
+    const exclude = options.exclude && options.exclude.size ? options.exclude : undefined;
+    const terms = this.index.terms;
+    const denseLists = this.dense.map((d, gi) => {
+      const hits = d.search(vectors[gi]!, exclude ? depth + 32 : depth);
+      return (exclude ? hits.filter((h) => !exclude.has(terms[h.term]!.conceptId)) : hits).slice(0, depth);
+    });
+    const rrf = this.config.fusion.method === 'rrf';
+    const also = !rrf && denseLists.length ? new Set(denseLists.flatMap((l) => l.map((h) => h.term))) : undefined;
+    const lexOptions = { ...(options.lang ? { lang: options.lang } : {}), ...(exclude ? { exclude } : {}), ...(also ? { also } : {}) };
+    const lexical = new Map<number, number>();
+    for (const text of raw !== undefined && raw !== normalized ? [normalized, raw] : [normalized]) {
+      for (const hit of this.index.searchTerms(text, depth, lexOptions)) if (!(lexical.get(hit.term)! >= hit.score)) lexical.set(hit.term, hit.score);
     }
+    if (G === 1) return [...lexical].map(([term, score], i) => ({ term, score, parts: [{ generator: 'lexical', score, rank: i + 1 }] }));
+    const lexRank = new Map([...lexical].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([t], i) => [t, i + 1] as const));
+    const denseRank = denseLists.map((l) => new Map(l.map((h, i) => [h.term, i + 1] as const)));
+    const all = new Set<number>([...lexical.keys(), ...denseLists.flatMap((l) => l.map((h) => h.term))]);
+    const out: Array<{ term: number; score: number; parts: GeneratorScore[] }> = [];
+    for (const term of all) {
+      const parts: GeneratorScore[] = [{ generator: 'lexical', score: lexical.get(term) ?? 0, rank: lexRank.get(term) ?? null }];
+      this.dense.forEach((d, gi) => parts.push({ generator: `dense:${d.config.model}`, score: d.similarity(vectors[gi]!, term), rank: denseRank[gi]!.get(term) ?? null }));
+      let score = 0;
+      parts.forEach((p, gi) => {
+        if (rrf) score += p.rank === null ? 0 : this.weights[gi]! / (this.config.fusion.rrfK + p.rank);
+        else score += this.weights[gi]! * p.score;
+      });
+      out.push({ term, score, parts });
+    }
+    return out.sort((a, b) => b.score - a.score || a.term - b.term);
+  }
+
+  /** Fused term scores, re-scored by the hubness correction when configured, then the best term per concept. */
+  private termSearch(text: string, normalized: string, raw: string | undefined, vectors: readonly Float32Array[], k: number, search: { lang?: string }): LinkCandidate[] {
+    const h = this.hubness;
+    const depth = h ? h.config.candidates : Math.max(...this.config.generators.map((g) => g.k));
+    const fused = this.fusedTerms(normalized, raw, vectors, depth, search);
     const terms = this.index.terms;
     const rawKey = this.pack ? foldText(text) : undefined;
-    const scored = [...best].map(([item, score]) => ({
-      item,
-      score: rawKey !== undefined && score >= PERFECT && foldText(terms[item]!.text) !== rawKey ? score * (1 - EXACT_TIE_MARGIN) : score,
+    const scored = fused.map((x) => ({
+      item: x.term,
+      // A perfect lexical match of a normalized form loses the near-tie against the term as written.
+      score: rawKey !== undefined && x.parts[0]!.score >= PERFECT && foldText(terms[x.term]!.text) !== rawKey ? x.score * (1 - EXACT_TIE_MARGIN) : x.score,
     }));
+    const parts = new Map(fused.map((x) => [x.term, x.parts]));
     const before = new Map(scored.map((x) => [x.item, x.score]));
+    const ranked = h ? correctScores(scored, h.config, h.banks) : scored.sort((a, b) => b.score - a.score || a.item - b.item);
     const out: LinkCandidate[] = [];
     const seen = new Set<string>();
-    for (const { item, score } of correctScores(scored, h.config, h.banks)) {
+    const several = this.dense.length > 0;
+    for (const { item, score } of ranked) {
       const t = terms[item]!;
       if (seen.has(t.conceptId)) continue;
       seen.add(t.conceptId);
-      out.push({ conceptId: t.conceptId, score, term: { text: t.text, lang: t.lang }, generator: gen.type, hubness: { method: h.config.method, before: before.get(item)! } });
+      out.push({
+        conceptId: t.conceptId,
+        score,
+        term: { text: t.text, lang: t.lang },
+        generator: several ? 'fusion' : this.config.generators[0].type,
+        ...(h ? { hubness: { method: h.config.method, before: before.get(item)! } } : {}),
+        ...(several ? { generators: parts.get(item)! } : {}),
+      });
       if (out.length >= k) break;
     }
     return out;
+  }
+
+  /** Releases the dense generators' encoders. */
+  async close(): Promise<void> {
+    for (const d of this.dense) await d.close();
   }
 }
 

@@ -21,9 +21,13 @@ const PRESETS: Record<string, PipelineInput> = {
 
 PRESETS['jobs'] = {
   name: 'jobs',
-  description: 'job titles: the jobs rule pack (noise, gender markers, seniority, abbreviations, codes), then the lexical generator, then the hubness correction (inverted softmax)',
+  description: 'job titles: the jobs rule pack (noise, gender markers, seniority, abbreviations, codes), then the lexical generator and the encoder normkit trains on the vocabulary, fused (weighted), then the hubness correction (inverted softmax)',
   normalize: { fold: 'full', pack: 'jobs', raw: 'also' },
-  generators: [{ type: 'lexical', n: 3, sublinearTf: true, bm25Weight: 0.5, k: 100 }],
+  generators: [
+    { type: 'lexical', n: 3, sublinearTf: true, bm25Weight: 0.5, k: 100 },
+    { type: 'dense', model: 'trained', k: 100 },
+  ],
+  fusion: { method: 'weighted', weights: [0.4, 0.6] },
   // Chosen on the jobs dev sets (docs/hubness.md): IS with β₁ = 2, within 0.1 point of the
   // best dual method at half the build cost, and below no correction on no dev set.
   hubness: { method: 'is', beta1: 2 },
@@ -64,6 +68,10 @@ export const ABLATIONS: Record<string, { description: string; apply(config: Pipe
   hubness: {
     description: 'no hubness correction',
     apply: (c) => (c.hubness.method === 'none' ? undefined : { ...c, hubness: { ...c.hubness, method: 'none' } }),
+  },
+  dense: {
+    description: 'no dense generators (the lexical generator alone)',
+    apply: (c) => (c.generators.length === 1 ? undefined : { ...c, generators: [c.generators[0]], fusion: { method: c.fusion.method, rrfK: c.fusion.rrfK } }),
   },
   normalize: {
     description: 'no folding beyond lower case (accents, punctuation and Unicode forms kept)',

@@ -50,11 +50,16 @@ export class BagModel {
 
   /** Unit vectors of texts, as one n × dim matrix. */
   embedMatrix(texts: readonly string[]): Float32Array {
+    return this.embedFeatures(texts.map((t) => this.featurize(t)));
+  }
+
+  /** Unit vectors of already featurized texts, as one n × dim matrix. */
+  embedFeatures(features: readonly Features[]): Float32Array {
     const d = this.dim;
-    const out = new Float32Array(texts.length * d);
+    const out = new Float32Array(features.length * d);
     const h = new Float32Array(d);
-    texts.forEach((t, i) => {
-      const n = this.bag(this.featurize(t), h);
+    features.forEach((f, i) => {
+      const n = this.bag(f, h);
       if (n > 0) for (let j = 0; j < d; j++) out[i * d + j] = h[j]! / n;
     });
     return out;

@@ -23,6 +23,7 @@ import { LexicalIndex } from '../lexical/index.js';
 import { foldText } from '../text/fold.js';
 import type { Features } from './featurizer.js';
 import { BagModel } from './model.js';
+import { NearestSearch } from './nearest.js';
 import { DEFAULT_FEATURIZER, type FeaturizerSpec } from './featurizer.js';
 
 export interface TrainingConcept {
@@ -104,32 +105,34 @@ export function damage(text: string, rand: () => number): string {
   return text.slice(0, i) + text[i]! + text.slice(i);
 }
 
-/** Success@1 of queries against terms under the model (exact search). */
-export function successAt1(model: BagModel, termTexts: readonly string[], termConcepts: readonly string[], queries: readonly ValidationQuery[]): number {
+/**
+ * Success@1 of queries against terms under the model (exact search, one onnxruntime
+ * MatMul: nearest.ts). Terms may be given already featurized.
+ */
+export async function successAt1(
+  model: BagModel,
+  terms: readonly string[] | readonly Features[],
+  termConcepts: readonly string[],
+  queries: readonly ValidationQuery[],
+  search?: NearestSearch,
+): Promise<number> {
   if (queries.length === 0) return Number.NaN;
-  const d = model.dim;
-  const T = model.embedMatrix(termTexts);
+  const T = model.embedFeatures(terms.map((t) => (typeof t === 'string' ? model.featurize(t) : t)));
   const Q = model.embedMatrix(queries.map((q) => q.text));
-  let hits = 0;
-  for (let q = 0; q < queries.length; q++) {
-    let best = -Infinity;
-    let arg = -1;
-    const qo = q * d;
-    for (let t = 0; t < termTexts.length; t++) {
-      let s = 0;
-      const to = t * d;
-      for (let j = 0; j < d; j++) s += Q[qo + j]! * T[to + j]!;
-      if (s > best) {
-        best = s;
-        arg = t;
-      }
-    }
-    if (arg >= 0 && termConcepts[arg] === queries[q]!.conceptId) hits++;
+  const own = search ? undefined : await NearestSearch.create();
+  try {
+    const nearest = await (search ?? own!).nearest(Q, T, model.dim);
+    let hits = 0;
+    nearest.forEach((t, q) => {
+      if (t >= 0 && termConcepts[t] === queries[q]!.conceptId) hits++;
+    });
+    return hits / queries.length;
+  } finally {
+    await own?.close();
   }
-  return hits / queries.length;
 }
 
-export function trainEncoder(concepts: readonly TrainingConcept[], labeled: readonly LabeledPair[], validation: readonly ValidationQuery[], options: TrainOptions = {}): TrainResult {
+export async function trainEncoder(concepts: readonly TrainingConcept[], labeled: readonly LabeledPair[], validation: readonly ValidationQuery[], options: TrainOptions = {}): Promise<TrainResult> {
   const started = performance.now();
   const opts = {
     dim: options.dim ?? 256,
@@ -228,7 +231,12 @@ export function trainEncoder(concepts: readonly TrainingConcept[], labeled: read
   const steps = stepsPerEpoch * opts.epochs;
   const accum = new Float32Array(opts.featurizer.buckets); // row-wise Adagrad
   const history: TrainResult['history'] = [];
-  let best: { step: number; validation: number; table: Float32Array } = { step: 0, validation: validation.length ? successAt1(model, termTexts, termConcept.map((c) => conceptIds[c]!), validation) : Number.NaN, table: model.table.slice() };
+  const search = validation.length ? await NearestSearch.create() : undefined;
+  const termFeatures = validation.length ? termTexts.map(feats) : [];
+  const termConceptIds = termConcept.map((c) => conceptIds[c]!);
+  const validate = (): Promise<number> => successAt1(model, termFeatures, termConceptIds, validation, search);
+  try {
+  let best: { step: number; validation: number; table: Float32Array } = { step: 0, validation: validation.length ? await validate() : Number.NaN, table: model.table.slice() };
   history.push({ step: 0, loss: Number.NaN, validation: best.validation });
   let sinceBest = 0;
   let step = 0;
@@ -284,7 +292,7 @@ export function trainEncoder(concepts: readonly TrainingConcept[], labeled: read
       step++;
       let val = history[history.length - 1]!.validation;
       if (validation.length && (step % opts.evalEvery === 0 || step === steps)) {
-        val = successAt1(model, termTexts, termConcept.map((c) => conceptIds[c]!), validation);
+        val = await validate();
         history.push({ step, loss: lastLoss, validation: val });
         if (val > best.validation) {
           best = { step, validation: val, table: model.table.slice() };
@@ -312,6 +320,9 @@ export function trainEncoder(concepts: readonly TrainingConcept[], labeled: read
     counts: { concepts: concepts.length, terms: termTexts.length, labeled: labeled.length, validation: validation.length },
     options: opts,
   };
+  } finally {
+    await search?.close();
+  }
 }
 
 /**
@@ -323,6 +334,9 @@ export function trainEncoder(concepts: readonly TrainingConcept[], labeled: read
  *   ∂L/∂u_i = s Σ_j G_ij v_j,  ∂L/∂v_j = s Σ_i G_ij u_i,  G_ij = (softmax_ij − δ_ij) / B
  *   ∂/∂h = (g − y (y·g)) / |h|  (through the normalization),  ∂/∂E[f] = Σ w_f ∂/∂h
  */
+/** Softmax probabilities below this are left out of the gradient (their terms are < 1e-7·s/B). */
+const NEGLIGIBLE = 1e-7;
+
 export function batchGradients(
   model: BagModel,
   anchorF: readonly Features[],
@@ -365,7 +379,11 @@ export function batchGradients(
     loss += -(logits[i]! - max - Math.log(z));
     for (let j = 0; j < C; j++) {
       if (logits[j] === -Infinity) continue;
-      const g = ((Math.exp(logits[j]! - max) / z - (j === i ? 1 : 0)) / B) * scale;
+      const p = Math.exp(logits[j]! - max) / z;
+      // Candidates with a negligible share of the softmax move nothing measurable: skipping
+      // them saves most of the gradient products once training has separated the batch.
+      if (j !== i && p < NEGLIGIBLE) continue;
+      const g = ((p - (j === i ? 1 : 0)) / B) * scale;
       if (g === 0) continue;
       const v = H.subarray((B + j) * d, (B + j + 1) * d);
       for (let k = 0; k < d; k++) {

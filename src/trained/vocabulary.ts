@@ -76,9 +76,9 @@ export function splitVocabulary(store: VocabStore, vocabulary: string, options: 
   return { concepts, validation };
 }
 
-export function trainOnVocabulary(store: VocabStore, vocabulary: string, options: VocabularyTrainingOptions = {}): TrainResult & { split: SplitVocabulary } {
+export async function trainOnVocabulary(store: VocabStore, vocabulary: string, options: VocabularyTrainingOptions = {}): Promise<TrainResult & { split: SplitVocabulary }> {
   const split = splitVocabulary(store, vocabulary, options);
-  const result = trainEncoder(split.concepts, options.labeled ?? [], split.validation, options);
+  const result = await trainEncoder(split.concepts, options.labeled ?? [], split.validation, options);
   return { ...result, split };
 }
 
@@ -99,8 +99,8 @@ export function metadataOf(store: VocabStore, vocabulary: string, r: TrainResult
 }
 
 /** Trains on `vocabulary` and writes the model folder to `dir`. */
-export function trainAndSave(store: VocabStore, vocabulary: string, dir: string, options: VocabularyTrainingOptions & { quantized?: boolean } = {}): { result: TrainResult; metadata: TrainedEncoderMetadata } {
-  const result = trainOnVocabulary(store, vocabulary, options);
+export async function trainAndSave(store: VocabStore, vocabulary: string, dir: string, options: VocabularyTrainingOptions & { quantized?: boolean } = {}): Promise<{ result: TrainResult; metadata: TrainedEncoderMetadata }> {
+  const result = await trainOnVocabulary(store, vocabulary, options);
   const metadata = metadataOf(store, vocabulary, result);
   saveTrainedEncoder(dir, result.model, metadata, options.quantized === undefined ? {} : { quantized: options.quantized });
   return { result, metadata };

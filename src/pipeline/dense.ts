@@ -1,0 +1,176 @@
+/**
+ * A dense candidate generator: an encoder's nearest terms in an HNSW index over every term
+ * the linker searches (the same term list, in the same order, as its lexical index, so the
+ * two generators' term scores can be fused term by term).
+ *
+ * The encoder is either normkit's own (model "trained": trained on the vocabulary's
+ * synonyms, plus the linker's extra terms as labeled pairs, once, then cached by what it was
+ * trained on) or any encoder folder or Hugging Face id. The term vectors and the HNSW graph
+ * are cached beside the lexical index, keyed by the term list and the encoder's fingerprint.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Encoder } from '../encoders/encoder.js';
+import { openAnyEncoder } from '../encoders/open.js';
+import type { Progress } from '../progress.js';
+import type { VocabStore } from '../store/store.js';
+import { isTrainedEncoder, TrainedEncoder } from '../trained/encoder.js';
+import { trainAndSave } from '../trained/vocabulary.js';
+import { DEFAULT_HNSW, HnswIndex, type HnswParams } from '../vector/hnsw.js';
+import type { DenseConfig } from './config.js';
+
+export interface DenseContext {
+  store: VocabStore;
+  vocabulary: string;
+  /** The texts of the linker's terms, in its term order. */
+  termTexts: readonly string[];
+  /** Identifies that term list (the lexical index's cache key). */
+  termsKey: string;
+  /** The linker's type filter (the trained encoder learns only those concepts). */
+  types?: readonly string[] | undefined;
+  /** Labeled pairs for the trained encoder (the linker's extra terms). */
+  labeled: ReadonlyArray<{ text: string; conceptId: string }>;
+  cacheDir?: string | undefined;
+  /** For Hugging Face ids: where models are cached. */
+  dataDir?: string | undefined;
+  progress?: Progress | undefined;
+}
+
+/** Bumped when training changes in a way the options do not show, so cached encoders are retrained. */
+const TRAINED_VERSION = 1;
+
+export class DenseGenerator {
+  private constructor(
+    readonly config: DenseConfig,
+    readonly encoder: Encoder,
+    /** Term vectors, n × dim (for the exact similarity of terms the index did not return). */
+    private readonly vectors: Float32Array,
+    private readonly index: HnswIndex,
+    /** Whether the vectors and graph came from the cache. */
+    readonly fromCache: boolean,
+  ) {}
+
+  static async build(config: DenseConfig, ctx: DenseContext): Promise<DenseGenerator> {
+    const encoder = config.model === 'trained' ? await trainedEncoder(config, ctx) : await openAnyEncoder(config.model, { dataDir: ctx.dataDir ?? join(tmpdir(), 'normkit'), device: config.device });
+    const dim = encoder.dim;
+    const n = ctx.termTexts.length;
+    const params: HnswParams = { ...DEFAULT_HNSW, ef: config.ef };
+    const key = createHash('sha256')
+      .update(JSON.stringify({ terms: ctx.termsKey, encoder: encoder.fingerprint, m: params.m, efConstruction: params.efConstruction, seed: params.seed, space: params.space }))
+      .digest('hex')
+      .slice(0, 20);
+    const base = ctx.cacheDir ? join(ctx.cacheDir, ctx.vocabulary, `dense-${key}`) : undefined;
+    if (base && existsSync(`${base}.vec`) && existsSync(`${base}.hnsw`) && statSync(`${base}.vec`).size === n * dim * 4) {
+      try {
+        const buf = readFileSync(`${base}.vec`);
+        const vectors = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+        const index = HnswIndex.read(`${base}.hnsw`, dim, params);
+        if (index.count === n) return new DenseGenerator(config, encoder, vectors, index, true);
+      } catch {
+        // A damaged cache is rebuilt below.
+      }
+    }
+    const progress = ctx.progress;
+    const vectors = new Float32Array(n * dim);
+    const batch = 4096;
+    progress?.start(`encoding ${ctx.vocabulary} terms`, n, 'terms');
+    for (let start = 0; start < n; start += batch) {
+      const rows = await encoder.embed(ctx.termTexts.slice(start, start + batch), { role: 'passage' });
+      rows.forEach((r, i) => vectors.set(r, (start + i) * dim));
+      progress?.advance(rows.length);
+    }
+    progress?.stop();
+    const index = HnswIndex.create(dim, params, n);
+    progress?.start(`HNSW index of ${ctx.vocabulary}`, n, 'terms');
+    for (let start = 0; start < n; start += batch) {
+      const end = Math.min(n, start + batch);
+      const rows: Float32Array[] = [];
+      const labels: number[] = [];
+      for (let i = start; i < end; i++) {
+        rows.push(vectors.subarray(i * dim, (i + 1) * dim));
+        labels.push(i);
+      }
+      index.add(rows, labels);
+      progress?.advance(end - start);
+    }
+    progress?.stop();
+    if (base) {
+      mkdirSync(join(ctx.cacheDir!, ctx.vocabulary), { recursive: true });
+      // The graph first, then the vectors: a cache is used only when both are complete.
+      index.write(`${base}.hnsw`);
+      const tmp = `${base}.vec.${process.pid}.tmp`;
+      writeFileSync(tmp, new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength));
+      renameSync(tmp, `${base}.vec`);
+    }
+    return new DenseGenerator(config, encoder, vectors, index, false);
+  }
+
+  get dim(): number {
+    return this.encoder.dim;
+  }
+
+  /** Query vectors (the encoder's query role). */
+  embed(texts: readonly string[]): Promise<Float32Array[]> {
+    return this.encoder.embed(texts, { role: 'query' });
+  }
+
+  /** The nearest `k` terms (positions in the linker's term list) with their cosine similarities, best first. */
+  search(vector: Float32Array, k: number): Array<{ term: number; score: number }> {
+    return this.index.search(vector, k).map((h) => ({ term: h.label, score: h.score }));
+  }
+
+  /** The exact similarity of one term to a query vector. */
+  similarity(vector: Float32Array, term: number): number {
+    const d = this.dim;
+    const base = term * d;
+    let s = 0;
+    for (let j = 0; j < d; j++) s += vector[j]! * this.vectors[base + j]!;
+    return s;
+  }
+
+  close(): Promise<void> {
+    return this.encoder.close();
+  }
+}
+
+/** The encoder normkit trains on the vocabulary (cached in `<cacheDir>/encoders/<key>`; retrained only when what it learns from changes). */
+async function trainedEncoder(config: DenseConfig, ctx: DenseContext): Promise<Encoder> {
+  const info = ctx.store.vocabulary(ctx.vocabulary);
+  const key = createHash('sha256')
+    .update(
+      JSON.stringify({
+        version: TRAINED_VERSION,
+        checksum: info.checksum,
+        types: ctx.types ?? null,
+        labeled: createHash('sha256').update(JSON.stringify(ctx.labeled)).digest('hex'),
+        training: config.training,
+      }),
+    )
+    .digest('hex')
+    .slice(0, 20);
+  const dir = ctx.cacheDir ? join(ctx.cacheDir, 'encoders', key) : join(tmpdir(), `normkit-encoder-${process.pid}-${key}`);
+  if (!isTrainedEncoder(dir)) {
+    mkdirSync(join(dir, '..'), { recursive: true });
+    const progress = ctx.progress;
+    let started = false;
+    await trainAndSave(ctx.store, ctx.vocabulary, dir, {
+      ...(ctx.types ? { types: ctx.types } : {}),
+      labeled: ctx.labeled,
+      ...(config.training.epochs !== undefined ? { epochs: config.training.epochs } : {}),
+      ...(config.training.dim !== undefined ? { dim: config.training.dim } : {}),
+      ...(config.training.seed !== undefined ? { seed: config.training.seed } : {}),
+      quantized: false,
+      onProgress: (p) => {
+        if (!started) progress?.start(`training the ${ctx.vocabulary} encoder`, p.steps, 'steps');
+        started = true;
+        progress?.advance(1);
+      },
+    });
+    progress?.stop();
+  }
+  const encoder = await TrainedEncoder.load(dir, { device: config.device });
+  if (!ctx.cacheDir) rmSync(dir, { recursive: true, force: true });
+  return encoder;
+}

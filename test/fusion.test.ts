@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { NgramHashEncoder } from '../src/encoders/ngram-hash.js';
+import { InputError } from '../src/errors.js';
+import { parsePipeline, type PipelineInput } from '../src/pipeline/config.js';
+import { Linker } from '../src/pipeline/linker.js';
+import { ABLATIONS } from '../src/pipeline/presets.js';
+import { VocabStore } from '../src/store/store.js';
+import { importVocabulary } from '../src/vocab/import.js';
+
+const OCCUPATIONS = join(import.meta.dirname, '..', 'data', 'demo', 'occupations.jsonl');
+
+async function occupations(): Promise<{ store: VocabStore; dir: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'normkit-fusion-'));
+  const store = VocabStore.open(join(dir, 'store.db'));
+  await importVocabulary(store, [OCCUPATIONS], { name: 'occ' });
+  return { store, dir };
+}
+
+function pipeline(extra: Partial<PipelineInput> = {}): ReturnType<typeof parsePipeline> {
+  return parsePipeline({
+    name: 'fused',
+    generators: [
+      { type: 'lexical', bm25Weight: 0 },
+      { type: 'dense', model: 'ngram-hash', k: 50 },
+    ],
+    fusion: { method: 'weighted', weights: [0.3, 0.7] },
+    ...extra,
+  });
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+test('pipeline config: one lexical generator first, then dense ones; fusion weights per generator, errors name the field', () => {
+  assert.throws(() => parsePipeline({ name: 'x', generators: [{ type: 'dense' }] }), (err: unknown) => err instanceof InputError && /generators\[0\]/.test(err.message));
+  assert.throws(
+    () => parsePipeline({ name: 'x', generators: [{ type: 'lexical' }, { type: 'dense' }], fusion: { weights: [1] } }),
+    (err: unknown) => err instanceof InputError && err.problems[0]!.field === 'fusion.weights' && /1 weights for 2 generators/.test(err.message),
+  );
+  const p = parsePipeline({ name: 'x', generators: [{ type: 'lexical' }, { type: 'dense' }] });
+  assert.equal(p.generators[1]!.type === 'dense' && p.generators[1]!.model, 'trained');
+  assert.equal(p.fusion.method, 'weighted');
+  // The ablation removes the dense generators and their weights.
+  const lexicalOnly = ABLATIONS['dense']!.apply(pipeline())!;
+  assert.equal(lexicalOnly.generators.length, 1);
+  assert.equal(lexicalOnly.fusion.weights, undefined);
+  assert.equal(ABLATIONS['dense']!.apply(lexicalOnly), undefined);
+});
+
+test('weighted fusion: every candidate carries each generator exact score and rank; the fused score is their weighted sum', async () => {
+  const { store, dir } = await occupations();
+  const cacheDir = join(dir, 'idx');
+  const linker = await Linker.build(store, 'occ', pipeline(), { cacheDir });
+  const lexical = await Linker.build(store, 'occ', parsePipeline({ name: 'lex', generators: [{ type: 'lexical', bm25Weight: 0 }] }));
+  const encoder = new NgramHashEncoder();
+  const query = 'nurse for the night shift';
+  const [qv] = await encoder.embed([query]);
+  const r = await linker.link(query, 8);
+  assert.equal(r.candidates.length, 8);
+  const [a, b] = linker.config.fusion.weights!;
+  for (const c of r.candidates) {
+    assert.equal(c.generator, 'fusion');
+    const [lex, dense] = c.generators!;
+    assert.equal(lex!.generator, 'lexical');
+    assert.equal(dense!.generator, 'dense:ngram-hash');
+    assert.ok(Math.abs(c.score - (a! * lex!.score + b! * dense!.score)) < 1e-9, `${c.conceptId}: fused ${c.score}`);
+    // The dense score is the encoder's cosine of the query and the matched term, whether or not HNSW returned it.
+    const [tv] = await encoder.embed([c.term.text]);
+    assert.ok(Math.abs(dense!.score - dot(qv!, tv!)) < 1e-5, `${c.term.text}: dense ${dense!.score} vs ${dot(qv!, tv!)}`);
+    // The lexical score is the lexical generator's own score for that term.
+    const own = lexical.index.searchTerms(r.normalized, lexical.index.size).find((h) => lexical.index.terms[h.term]!.text === c.term.text && lexical.index.terms[h.term]!.conceptId === c.conceptId);
+    assert.ok(Math.abs(lex!.score - (own?.score ?? 0)) < 1e-9, `${c.term.text}: lexical ${lex!.score} vs ${own?.score}`);
+    for (const g of [lex!, dense!]) assert.ok(g.rank === null || (Number.isInteger(g.rank) && g.rank >= 1));
+  }
+  for (let i = 1; i < r.candidates.length; i++) assert.ok(r.candidates[i - 1]!.score >= r.candidates[i]!.score);
+  assert.equal(new Set(r.candidates.map((c) => c.conceptId)).size, r.candidates.length, 'one row per concept');
+
+  // The term vectors and the HNSW graph are cached; a second build reads them and answers the same.
+  const files = readdirSync(join(cacheDir, 'occ'));
+  assert.ok(files.some((f) => /^dense-.*\.vec$/.test(f)) && files.some((f) => /^dense-.*\.hnsw$/.test(f)), files.join(', '));
+  const again = await Linker.build(store, 'occ', pipeline(), { cacheDir });
+  assert.equal(again.fromCache, true);
+  assert.deepEqual((await again.link(query, 8)).candidates, r.candidates);
+  // Batched linking gives what one-by-one linking gives.
+  const many = await linker.linkMany([{ text: query }, { text: 'forklift driver' }], 8);
+  assert.deepEqual(many[0]!.candidates, r.candidates);
+  assert.deepEqual(many[1]!.candidates, (await linker.link('forklift driver', 8)).candidates);
+  await linker.close();
+  await again.close();
+  store.close();
+});
+
+test('reciprocal-rank fusion scores Σ w / (rrfK + rank) over the generators that returned the term', async () => {
+  const { store } = await occupations();
+  const linker = await Linker.build(store, 'occ', pipeline({ fusion: { method: 'rrf', weights: [1, 2], rrfK: 10 } }));
+  const r = await linker.link('registered nurse', 5);
+  for (const c of r.candidates) {
+    const expected = c.generators!.reduce((s, g, i) => s + (g.rank === null ? 0 : [1, 2][i]! / (10 + g.rank)), 0);
+    assert.ok(Math.abs(c.score - expected) < 1e-12, `${c.conceptId}: ${c.score} vs ${expected}`);
+  }
+  assert.equal(r.candidates[0]!.conceptId, 'registered-nurse');
+  await linker.close();
+  store.close();
+});
+
+test('model "trained": the encoder is trained on the vocabulary once, cached by what it learned from, and fused with the hubness correction', async () => {
+  const { store, dir } = await occupations();
+  const cacheDir = join(dir, 'idx');
+  const config = parsePipeline({
+    name: 'trained',
+    generators: [{ type: 'lexical' }, { type: 'dense', model: 'trained', training: { epochs: 2, dim: 32 } }],
+    hubness: { method: 'is', beta1: 2, bankSize: 200 },
+  });
+  const linker = await Linker.build(store, 'occ', config, { cacheDir });
+  const encoders = readdirSync(join(cacheDir, 'encoders'));
+  assert.equal(encoders.length, 1);
+  const metadata = JSON.parse(readFileSync(join(cacheDir, 'encoders', encoders[0]!, 'normkit-encoder.json'), 'utf8')) as { vocabulary: { name: string }; dim: number };
+  assert.equal(metadata.vocabulary.name, 'occ');
+  assert.equal(metadata.dim, 32);
+  const r = await linker.link('infirmière de nuit', 3);
+  assert.ok(r.candidates.every((c) => c.hubness?.method === 'is' && c.generators?.length === 2));
+  // Built again: nothing is retrained (the model folder is untouched) and the answer is the same.
+  const mtime = statSync(join(cacheDir, 'encoders', encoders[0]!, 'normkit-encoder.json')).mtimeMs;
+  const again = await Linker.build(store, 'occ', config, { cacheDir });
+  assert.equal(statSync(join(cacheDir, 'encoders', encoders[0]!, 'normkit-encoder.json')).mtimeMs, mtime);
+  assert.deepEqual((await again.link('infirmière de nuit', 3)).candidates, r.candidates);
+  // Labeled pairs (extra terms) are training data too: another encoder.
+  const labeled = await Linker.build(store, 'occ', config, { cacheDir, extraTerms: [{ conceptId: 'registered-nurse', text: 'night nurse', lang: 'en' }] });
+  assert.equal(readdirSync(join(cacheDir, 'encoders')).length, 2);
+  assert.ok(existsSync(join(cacheDir, 'encoders')));
+  for (const l of [linker, again, labeled]) await l.close();
+  store.close();
+});
