@@ -16,7 +16,7 @@ import { normalize } from './src/normalize/engine.js';
 import { loadPack } from './src/normalize/pack.js';
 import { renderNormalize } from './src/cli/normalize.js';
 import { resolveVocabulary, runEval } from './src/eval/run-eval.js';
-import { buildVectorIndex, renderTraining, trainEncoderCommand, indexStats, renderIndexBuild, renderIndexStats, renderLink, renderTuning, tuneHubnessCommand, withMethod } from './src/cli/index-cmd.js';
+import { buildCommand, buildVectorIndex, renderBuild, renderTraining, trainEncoderCommand, indexStats, renderIndexBuild, renderIndexStats, renderLink, renderTuning, tuneHubnessCommand, withMethod } from './src/cli/index-cmd.js';
 import { encoderFor, NGRAM_HASH_MODEL } from './src/encoders/open.js';
 import { HUBNESS_METHODS, type HubnessMethod } from './src/hubness/dbnorm.js';
 import { Linker } from './src/pipeline/linker.js';
@@ -244,6 +244,23 @@ async function pipelineFrom(opts: Record<string, unknown>): Promise<PipelineConf
 }
 
 program
+  .command('build')
+  .description("build everything a pipeline needs for a vocabulary: lexical index, trained encoder, HNSW graph, hubness banks (unchanged parts are reused)")
+  .requiredOption('--vocab <name>', 'an imported vocabulary')
+  .addOption(new Option('--preset <name>', `named pipeline (${presetNames().join(', ')})`).default(DEFAULT_PRESET).conflicts('pipeline'))
+  .option('--pipeline <file>', 'pipeline configuration JSON instead of a preset')
+  .option('--json', 'print the result as JSON')
+  .action(async (opts, cmd: Command) => {
+    const { dataDir } = cmd.optsWithGlobals<GlobalOptions>();
+    const pipeline = await pipelineFrom(opts);
+    await withStore(cmd, async (store) => {
+      const { name } = await resolveVocabulary(store, opts.vocab as string);
+      const r = await buildCommand(store, name, pipeline, { dataDir: resolveDataDir(dataDir), ...(opts.json ? {} : { progress: terminalProgress() }) });
+      print(opts.json, r, () => renderBuild(r));
+    });
+  });
+
+program
   .command('link')
   .description('link one text to the concepts of a vocabulary: ranked concepts with the matched term')
   .argument('<vocabulary>', 'an imported vocabulary name (or a vocabulary file, imported once)')
@@ -259,8 +276,9 @@ program
     const pipeline = await pipelineFrom(opts);
     await withStore(cmd, async (store) => {
       const { name } = await resolveVocabulary(store, vocabularyArg);
-      const linker = await Linker.build(store, name, pipeline, { cacheDir: join(resolveDataDir(dataDir), 'indexes') });
+      const linker = await Linker.build(store, name, pipeline, { cacheDir: join(resolveDataDir(dataDir), 'indexes'), dataDir: resolveDataDir(dataDir), ...(opts.json ? {} : { progress: terminalProgress() }) });
       const r = await linker.link(text, opts.k as number, opts.lang ? { lang: opts.lang as string } : {});
+      await linker.close();
       print(opts.json, r, () => renderLink(r));
     });
   });

@@ -1,7 +1,8 @@
 /**
  * `npm run eval [-- options]`: every benchmark of eval/benchmarks/ over ../shared/data.
  *
- *   --fast               the CI subset (each config's "fast" section: fewer datasets, seeded samples)
+ *   --fast               the CI subset (each config's "fast" section: fewer datasets, seeded samples;
+ *                        encoders the presets train on a vocabulary train for one epoch)
  *   --only a,b           only these benchmarks
  *   --ablate             also run each benchmark with each stage switched off, with paired bootstrap CIs
  *   --check-baselines    exit 1 when a headline number is more than 2 points below eval/baselines.json
@@ -100,6 +101,12 @@ function perQueryValues(report: EvaluationReport, metric: string): number[] {
   return report.outcomes.flatMap((o) => (o.metrics ? [o.metrics[metric] ?? 0] : []));
 }
 
+/** --fast: a trained dense generator trains for one epoch (a few times faster; its numbers are the fast baselines'). */
+function fastTraining(p: PipelineConfig): PipelineConfig {
+  const [lexical, ...dense] = p.generators;
+  return { ...p, generators: [lexical, ...dense.map((g) => (g.model === 'trained' ? { ...g, training: { ...g.training, epochs: g.training.epochs ?? 1 } } : g))] };
+}
+
 async function runOne(
   store: VocabStore,
   cacheDir: string,
@@ -108,7 +115,7 @@ async function runOne(
   options: { fast: boolean; ablate: boolean; hubness?: HubnessMethod | undefined },
 ): Promise<RunResult> {
   const vocabulary = await ensureVocabulary(store, cacheDir, run.vocabulary);
-  const preset0 = preset(config.preset);
+  const preset0 = options.fast ? fastTraining(preset(config.preset)) : preset(config.preset);
   const base = options.hubness ? { ...preset0, hubness: { ...preset0.hubness, method: options.hubness } } : preset0;
   const pipeline: PipelineConfig = run.filterTypes ? { ...base, filter: { types: run.filterTypes } } : base;
   const metrics = [...DEFAULT_METRICS, ...config.metrics.filter((m) => !DEFAULT_METRICS.includes(m))];

@@ -10,6 +10,7 @@ import { Linker } from '../src/pipeline/linker.js';
 import { ABLATIONS } from '../src/pipeline/presets.js';
 import { VocabStore } from '../src/store/store.js';
 import { importVocabulary } from '../src/vocab/import.js';
+import { runCli } from './helpers/cli.js';
 
 const OCCUPATIONS = join(import.meta.dirname, '..', 'data', 'demo', 'occupations.jsonl');
 
@@ -137,4 +138,24 @@ test('model "trained": the encoder is trained on the vocabulary once, cached by 
   assert.ok(existsSync(join(cacheDir, 'encoders')));
   for (const l of [linker, again, labeled]) await l.close();
   store.close();
+});
+
+test('CLI: build trains and caches what the jobs preset needs, then reuses it; link shows each generator', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'normkit-buildcli-'));
+  assert.equal(runCli(['vocab', 'import', OCCUPATIONS, '--name', 'occ'], dir).status, 0);
+  const first = runCli(['build', '--vocab', 'occ', '--preset', 'jobs', '--json'], dir);
+  assert.equal(first.status, 0, first.stderr);
+  const a = JSON.parse(first.stdout) as { fromCache: boolean; generators: Array<{ generator: string; fromCache?: boolean }>; terms: number };
+  assert.equal(a.fromCache, false);
+  assert.deepEqual(a.generators.map((g) => g.generator), ['lexical', 'dense:trained']);
+  assert.ok(existsSync(join(dir, 'indexes', 'encoders')));
+  const second = JSON.parse(runCli(['build', '--vocab', 'occ', '--preset', 'jobs', '--json'], dir).stdout) as typeof a;
+  assert.equal(second.fromCache, true);
+  assert.equal(second.generators[1]!.fromCache, true);
+  const link = runCli(['link', 'occ', 'infirmière', '--preset', 'jobs', '--k', '3'], dir);
+  assert.equal(link.status, 0, link.stderr);
+  assert.match(link.stdout, /lexical\s+dense:trained\s+generator/);
+  assert.match(link.stdout, /registered-nurse/);
+  const missing = runCli(['build', '--vocab', 'nope', '--preset', 'jobs'], dir);
+  assert.equal(missing.status, 4, missing.stderr);
 });

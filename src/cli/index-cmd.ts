@@ -153,8 +153,60 @@ export function renderTuning(r: TuningResult, out: string | undefined): string {
 }
 
 export function renderLink(r: LinkResult): string {
-  const rows = r.candidates.map((c, i) => [String(i + 1), c.conceptId, c.term.text, c.score.toFixed(4), c.hubness ? c.hubness.before.toFixed(4) : '', c.generator]);
-  return [`normalized: ${r.normalized}`, table(['#', 'concept', 'matched term', 'score', 'before correction', 'generator'], rows)].join('\n');
+  // With several generators: each one's score (rank) for the matched term.
+  const names = r.candidates.find((c) => c.generators)?.generators?.map((g) => g.generator) ?? [];
+  const rows = r.candidates.map((c, i) => [
+    String(i + 1),
+    c.conceptId,
+    c.term.text,
+    c.score.toFixed(4),
+    c.hubness ? c.hubness.before.toFixed(4) : '',
+    ...names.map((_, gi) => {
+      const g = c.generators?.[gi];
+      return g ? `${g.score.toFixed(3)} (${g.rank ?? '–'})` : '';
+    }),
+    c.generator,
+  ]);
+  return [`normalized: ${r.normalized}`, table(['#', 'concept', 'matched term', 'score', 'before correction', ...names, 'generator'], rows)].join('\n');
+}
+
+export interface BuildResult {
+  vocabulary: string;
+  pipeline: string;
+  concepts: number;
+  terms: number;
+  generators: Array<{ generator: string; dim?: number; fromCache?: boolean }>;
+  hubness: string;
+  fromCache: boolean;
+  seconds: number;
+}
+
+/** `normkit build`: everything a pipeline needs for a vocabulary, built now (unchanged parts reused from the cache). */
+export async function buildCommand(store: VocabStore, vocabulary: string, pipeline: PipelineConfig, options: { dataDir: string; progress?: Progress }): Promise<BuildResult> {
+  const linker = await Linker.build(store, vocabulary, pipeline, { cacheDir: join(options.dataDir, 'indexes'), dataDir: options.dataDir, ...(options.progress ? { progress: options.progress } : {}) });
+  try {
+    return {
+      vocabulary,
+      pipeline: pipeline.name,
+      concepts: linker.concepts,
+      terms: linker.terms,
+      generators: [{ generator: 'lexical' }, ...linker.dense.map((d) => ({ generator: `dense:${d.config.model}`, dim: d.dim, fromCache: d.fromCache }))],
+      hubness: linker.hubness ? `${linker.hubness.config.method} (β₁ ${linker.hubness.config.beta1}, ${linker.hubness.querySource} query bank)` : 'none',
+      fromCache: linker.fromCache,
+      seconds: linker.buildSeconds,
+    };
+  } finally {
+    await linker.close();
+  }
+}
+
+export function renderBuild(r: BuildResult): string {
+  return [
+    `${r.vocabulary}: pipeline ${r.pipeline}, ${r.concepts.toLocaleString('en-US')} concepts, ${r.terms.toLocaleString('en-US')} terms`,
+    ...r.generators.map((g) => `  ${g.generator}${g.dim ? ` (${g.dim} dimensions)` : ''}${g.fromCache === undefined ? '' : g.fromCache ? ': reused' : ': built'}`),
+    `  hubness correction: ${r.hubness}`,
+    `${r.fromCache ? 'everything reused from the cache' : 'built'} in ${r.seconds.toFixed(1)} s`,
+  ].join('\n');
 }
 
 export interface TrainCommandResult {

@@ -204,8 +204,8 @@ export class Linker {
       for (const t of store.terms(vocabulary, { includeCodes: true })) if (t.kind === 'code') addCode(t.text, t.conceptId);
     }
     const dense: DenseGenerator[] = [];
-    for (const d of config.generators.slice(1)) {
-      if (d.type !== 'dense') continue;
+    const [, ...denseConfigs] = config.generators;
+    for (const d of denseConfigs) {
       dense.push(
         await DenseGenerator.build(d, {
           store,
