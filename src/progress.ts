@@ -7,8 +7,8 @@ import cliProgress from 'cli-progress';
 export interface Progress {
   /** Starts a phase with a known total (bytes, rows…). */
   start(label: string, total: number, unit: string): void;
-  /** Advances the current phase. */
-  advance(delta: number): void;
+  /** Advances the current phase; `detail` (e.g. "loss 1.23, held-out 0.71") is shown after the counts. */
+  advance(delta: number, detail?: string): void;
   /** Ends the current phase. */
   stop(): void;
 }
@@ -30,27 +30,30 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
   let unit = '';
   let value = 0;
   let total = 0;
+  let detail = '';
   return {
     start(label, t, u) {
       bar?.stop();
       unit = u;
       value = 0;
       total = t;
+      detail = '';
       bar = new cliProgress.SingleBar(
         {
           stream,
-          format: `${label.padEnd(24)} {bar} {percentage}% | {done} / {all} | ETA {eta_formatted}`,
+          format: `${label.padEnd(24)} {bar} {percentage}% | {done} / {all} | ETA {eta_formatted}{detail}`,
           hideCursor: true,
           clearOnComplete: false,
           etaBuffer: 50,
         },
         cliProgress.Presets.shades_classic,
       );
-      bar.start(Math.max(t, 1), 0, { done: human(0, unit), all: human(t, unit) });
+      bar.start(Math.max(t, 1), 0, { done: human(0, unit), all: human(t, unit), detail: '' });
     },
-    advance(delta) {
+    advance(delta, d) {
       value += delta;
-      bar?.update(Math.min(value, Math.max(total, 1)), { done: human(value, unit), all: human(total, unit) });
+      if (d !== undefined) detail = ` | ${d}`;
+      bar?.update(Math.min(value, Math.max(total, 1)), { done: human(value, unit), all: human(total, unit), detail });
     },
     stop() {
       bar?.stop();

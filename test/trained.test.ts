@@ -208,3 +208,18 @@ test('training on a 50-concept fixture reaches 100% training-pair Success@1', as
   }
   assert.equal(hits, terms.length, `${hits} of ${terms.length} training pairs`);
 });
+
+test('the training progress bar shows the loss and the held-out Success@1', async () => {
+  const { PassThrough } = await import('node:stream');
+  const { terminalProgress } = await import('../src/progress.js');
+  const { trainingDetail } = await import('../src/trained/vocabulary.js');
+  const stream = Object.assign(new PassThrough(), { isTTY: true, columns: 200, cursorTo: () => true, clearLine: () => true, moveCursor: () => true }) as unknown as NodeJS.WriteStream;
+  let out = '';
+  (stream as unknown as PassThrough).on('data', (b: Buffer) => (out += b.toString()));
+  const bar = terminalProgress(stream);
+  bar.start('training', 10, 'steps');
+  bar.advance(4, trainingDetail({ step: 4, steps: 10, loss: 1.25, validation: 0.5 }));
+  bar.stop();
+  assert.match(out, /loss 1\.250 \| held-out Success@1 0\.500/);
+  assert.equal(trainingDetail({ step: 1, steps: 10, loss: 2, validation: Number.NaN }), 'loss 2.000 | held-out Success@1 –');
+});

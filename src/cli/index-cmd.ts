@@ -3,7 +3,7 @@
  */
 import { join } from 'node:path';
 import { TrainedEncoder } from '../trained/encoder.js';
-import { trainAndSave, type VocabularyTrainingOptions } from '../trained/vocabulary.js';
+import { trainAndSave, trainingDetail, type VocabularyTrainingOptions } from '../trained/vocabulary.js';
 import type { TrainedEncoderMetadata } from '../trained/export.js';
 import type { Encoder } from '../encoders/encoder.js';
 import { encoderFor } from '../encoders/open.js';
@@ -235,10 +235,10 @@ export async function trainEncoderCommand(
     onProgress: (p) => {
       if (!options.progress) return;
       if (!started) {
-        options.progress.start(`training (held-out Success@1 ${Number.isNaN(p.validation) ? '–' : p.validation.toFixed(3)})`, p.steps, 'steps');
+        options.progress.start('training', p.steps, 'steps');
         started = true;
       }
-      options.progress.advance(p.step - last);
+      options.progress.advance(p.step - last, trainingDetail(p));
       last = p.step;
     },
   });

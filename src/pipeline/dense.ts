@@ -17,7 +17,7 @@ import { openAnyEncoder } from '../encoders/open.js';
 import type { Progress } from '../progress.js';
 import type { VocabStore } from '../store/store.js';
 import { isTrainedEncoder, TrainedEncoder } from '../trained/encoder.js';
-import { trainAndSave } from '../trained/vocabulary.js';
+import { trainAndSave, trainingDetail } from '../trained/vocabulary.js';
 import { DEFAULT_HNSW, HnswIndex, type HnswParams } from '../vector/hnsw.js';
 import type { DenseConfig } from './config.js';
 
@@ -165,7 +165,7 @@ async function trainedEncoder(config: DenseConfig, ctx: DenseContext): Promise<E
       onProgress: (p) => {
         if (!started) progress?.start(`training the ${ctx.vocabulary} encoder`, p.steps, 'steps');
         started = true;
-        progress?.advance(1);
+        progress?.advance(1, trainingDetail(p));
       },
     });
     progress?.stop();

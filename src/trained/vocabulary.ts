@@ -107,3 +107,8 @@ export async function trainAndSave(store: VocabStore, vocabulary: string, dir: s
 }
 
 export type { TrainProgress };
+
+/** What a progress bar shows beside the steps: the batch loss and the latest held-out Success@1. */
+export function trainingDetail(p: TrainProgress): string {
+  return `loss ${p.loss.toFixed(3)} | held-out Success@1 ${Number.isNaN(p.validation) ? '–' : p.validation.toFixed(3)}`;
+}
