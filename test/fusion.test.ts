@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { NgramHashEncoder } from '../src/encoders/ngram-hash.js';
 import { InputError } from '../src/errors.js';
-import { parsePipeline, type PipelineInput } from '../src/pipeline/config.js';
+import { loadPipeline, parsePipeline, type PipelineInput } from '../src/pipeline/config.js';
 import { Linker } from '../src/pipeline/linker.js';
 import { ABLATIONS } from '../src/pipeline/presets.js';
 import { VocabStore } from '../src/store/store.js';
@@ -158,4 +158,22 @@ test('CLI: build trains and caches what the jobs preset needs, then reuses it; l
   assert.match(link.stdout, /registered-nurse/);
   const missing = runCli(['build', '--vocab', 'nope', '--preset', 'jobs'], dir);
   assert.equal(missing.status, 4, missing.stderr);
+});
+
+test('pipeline files may be YAML or JSON; errors give the file, line and field', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'normkit-pipe-'));
+  const good = join(dir, 'p.yaml');
+  writeFileSync(good, 'name: fused\ngenerators:\n  - type: lexical\n  - type: dense\n    model: ngram-hash\nfusion:\n  method: rrf\n');
+  const p = await loadPipeline(good);
+  assert.equal(p.fusion.method, 'rrf');
+  assert.equal(p.generators.length, 2);
+  const bad = join(dir, 'bad.yaml');
+  writeFileSync(bad, 'name: x\ngenerators:\n  - type: lexical\n    k: -3\n');
+  await assert.rejects(loadPipeline(bad), (err: unknown) => err instanceof InputError && err.problems[0]!.line === 4 && err.problems[0]!.field === 'generators[0].k' && err.problems[0]!.file === bad);
+  const weights = join(dir, 'w.json');
+  writeFileSync(weights, JSON.stringify({ name: 'x', generators: [{ type: 'lexical' }], fusion: { weights: [0.5, 0.5] } }, null, 2));
+  await assert.rejects(loadPipeline(weights), (err: unknown) => err instanceof InputError && err.problems[0]!.field === 'fusion.weights' && typeof err.problems[0]!.line === 'number');
+  const broken = join(dir, 'broken.json');
+  writeFileSync(broken, '{"name": "x", "generators": [');
+  await assert.rejects(loadPipeline(broken), (err: unknown) => err instanceof InputError && err.problems[0]!.reason === 'malformed-pipeline');
 });

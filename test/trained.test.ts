@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import { saveTrainedEncoder } from '../src/trained/export.js';
 import { DEFAULT_FEATURIZER, featurize, type FeaturizerSpec } from '../src/trained/featurizer.js';
@@ -210,7 +211,6 @@ test('training on a 50-concept fixture reaches 100% training-pair Success@1', as
 });
 
 test('the training progress bar shows the loss and the held-out Success@1', async () => {
-  const { PassThrough } = await import('node:stream');
   const { terminalProgress } = await import('../src/progress.js');
   const { trainingDetail } = await import('../src/trained/vocabulary.js');
   const stream = Object.assign(new PassThrough(), { isTTY: true, columns: 200, cursorTo: () => true, clearLine: () => true, moveCursor: () => true }) as unknown as NodeJS.WriteStream;

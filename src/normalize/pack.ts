@@ -154,7 +154,7 @@ export interface CompiledPack {
 const BUILTIN_DIR = (): string => join(packageRoot(), 'src', 'normalize', 'packs');
 export const BUILTIN_PACKS = ['jobs', 'medical', 'codes'] as const;
 
-interface Located {
+export interface Located {
   file: string;
   lineOf(path: ReadonlyArray<string | number>): number | undefined;
 }
@@ -172,13 +172,14 @@ function problem(at: Located, path: ReadonlyArray<string | number>, message: str
   ]);
 }
 
-function parsePackText(text: string, file: string): { value: unknown; at: Located } {
+/** Parses YAML (or JSON, a subset) keeping where each value is, for errors with line numbers. */
+export function parseLocated(text: string, file: string, reason = 'malformed-rules'): { value: unknown; at: Located } {
   const lines = new LineCounter();
   const doc: Document = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const line = e.linePos?.[0]?.line;
-    throw new InputError([{ file, ...(line ? { line } : {}), reason: 'malformed-rules', message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') }]);
+    throw new InputError([{ file, ...(line ? { line } : {}), reason, message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') }]);
   }
   const at: Located = {
     file,
@@ -220,7 +221,7 @@ function readPack(nameOrFile: string, seen: string[] = []): ReadPack {
 }
 
 function readPackText(text: string, file: string, seen: string[]): ReadPack {
-  const { value, at } = parsePackText(text, file);
+  const { value, at } = parseLocated(text, file);
   const parsed = packSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { describeIssue } from '../vocab/importers/jsonl.js';
+import { parseLocated, type Located } from '../normalize/pack.js';
 
 /** The lexical generator (src/lexical/index.ts): char n-gram TF-IDF fused with BM25 over stemmed words. */
 export const lexicalSchema = z.strictObject({
@@ -132,27 +133,31 @@ export type HubnessConfig = z.infer<typeof hubnessSchema>;
 export type DenseConfig = z.infer<typeof denseSchema>;
 export type FusionConfig = z.infer<typeof fusionSchema>;
 
-/** Validates a configuration object; errors name the field. */
-export function parsePipeline(value: unknown, file = '(pipeline)'): PipelineConfig {
+/** Validates a configuration object; errors name the field (and its line, for a file). */
+export function parsePipeline(value: unknown, file = '(pipeline)', at?: Located): PipelineConfig {
   const parsed = pipelineSchema.safeParse(value);
   if (!parsed.success) {
     const { reason, field, message } = describeIssue(parsed.error);
-    throw new InputError([{ file, field, reason, message }]);
+    const line = at?.lineOf(parsed.error.issues[0]!.path.filter((p): p is string | number => typeof p !== 'symbol'));
+    throw new InputError([{ file, ...(line ? { line } : {}), field, reason, message }]);
   }
   const config = parsed.data;
   const weights = config.fusion.weights;
   if (weights && weights.length !== config.generators.length) {
-    throw new InputError([{ file, field: 'fusion.weights', reason: 'invalid-field', message: `fusion.weights has ${weights.length} weights for ${config.generators.length} generators` }]);
+    const line = at?.lineOf(['fusion', 'weights']);
+    throw new InputError([{ file, ...(line ? { line } : {}), field: 'fusion.weights', reason: 'invalid-field', message: `fusion.weights has ${weights.length} weights for ${config.generators.length} generators` }]);
   }
   return config;
 }
 
+/** Reads a pipeline file: JSON or YAML. */
 export async function loadPipeline(file: string): Promise<PipelineConfig> {
-  let value: unknown;
+  let text: string;
   try {
-    value = JSON.parse(await readFile(file, 'utf8'));
+    text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new InputError([{ file, reason: 'malformed-json', message: `cannot read pipeline: ${(err as Error).message}` }]);
+    throw new InputError([{ file, reason: 'unreadable', message: `cannot read pipeline: ${(err as Error).message}` }]);
   }
-  return parsePipeline(value, file);
+  const { value, at } = parseLocated(text, file, 'malformed-pipeline');
+  return parsePipeline(value, file, at);
 }
