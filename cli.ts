@@ -20,6 +20,7 @@ import { buildCommand, buildVectorIndex, renderBuild, renderTraining, trainEncod
 import { encoderFor, NGRAM_HASH_MODEL } from './src/encoders/open.js';
 import { HUBNESS_METHODS, type HubnessMethod } from './src/hubness/dbnorm.js';
 import { Linker } from './src/pipeline/linker.js';
+import { linkFile } from './src/pipeline/link-file.js';
 import type { PipelineConfig } from './src/pipeline/config.js';
 import { DEFAULT_HNSW } from './src/vector/hnsw.js';
 import { writeFileSync, renameSync } from 'node:fs';
@@ -262,24 +263,48 @@ program
 
 program
   .command('link')
-  .description('link one text to the concepts of a vocabulary: ranked concepts with the matched term')
+  .description('link a text, or every line of a file or stdin, to the concepts of a vocabulary: ranked concepts with the matched term')
   .argument('<vocabulary>', 'an imported vocabulary name (or a vocabulary file, imported once)')
-  .argument('<text>', 'the text to link')
+  .argument('[text]', 'the text to link (or use --input)')
+  .option('--input <file>', 'link every line: JSONL (*.jsonl, or --format jsonl) or plain text; "-" reads stdin')
+  .option('--output <file>', 'write one JSON result per line here (default: stdout), batch by batch')
+  .option('--resume', 'keep the results already in --output and link only the inputs after them')
+  .addOption(new Option('--format <format>', 'input format (default: jsonl for *.jsonl, else text)').choices(['jsonl', 'text']))
+  .option('--field <name>', 'JSONL field holding the text', 'text')
+  .option('--skip-invalid', 'skip bad input lines (reported) instead of stopping')
   .addOption(new Option('--preset <name>', `named pipeline (${presetNames().join(', ')})`).default(DEFAULT_PRESET).conflicts('pipeline'))
   .option('--pipeline <file>', 'pipeline configuration JSON instead of a preset')
   .addOption(hubnessOption())
   .option('--k <n>', 'how many concepts', positiveInt, 5)
   .option('--lang <code>', 'the text\'s language (picks the stemmer)')
   .option('--json', 'print the result as JSON')
-  .action(async (vocabularyArg: string, text: string, opts, cmd: Command) => {
+  .action(async (vocabularyArg: string, text: string | undefined, opts, cmd: Command) => {
     const { dataDir } = cmd.optsWithGlobals<GlobalOptions>();
+    if ((text === undefined) === (opts.input === undefined)) throw new UsageError('give either a text or --input FILE (one of them)');
     const pipeline = await pipelineFrom(opts);
     await withStore(cmd, async (store) => {
       const { name } = await resolveVocabulary(store, vocabularyArg);
       const linker = await Linker.build(store, name, pipeline, { cacheDir: join(resolveDataDir(dataDir), 'indexes'), dataDir: resolveDataDir(dataDir), ...(opts.json ? {} : { progress: terminalProgress() }) });
-      const r = await linker.link(text, opts.k as number, opts.lang ? { lang: opts.lang as string } : {});
-      await linker.close();
-      print(opts.json, r, () => renderLink(r));
+      try {
+        if (opts.input !== undefined) {
+          const r = await linkFile(linker, opts.input as string, opts.output as string | undefined, {
+            k: opts.k as number,
+            field: opts.field as string,
+            ...(opts.format ? { format: opts.format as 'jsonl' | 'text' } : {}),
+            ...(opts.lang ? { lang: opts.lang as string } : {}),
+            ...(opts.resume ? { resume: true } : {}),
+            ...(opts.skipInvalid ? { skipInvalid: true } : {}),
+            progress: terminalProgress(),
+          });
+          process.stderr.write(`linked ${r.written.toLocaleString('en-US')} texts in ${r.seconds.toFixed(1)} s${r.resumed ? ` (${r.resumed.toLocaleString('en-US')} already done)` : ''}${r.problems.length ? `; skipped ${r.problems.length} bad lines` : ''}\n`);
+          for (const p of r.problems.slice(0, 10)) process.stderr.write(`  ${p.file}:${p.line}: ${p.message}\n`);
+          return;
+        }
+        const r = await linker.link(text!, opts.k as number, opts.lang ? { lang: opts.lang as string } : {});
+        print(opts.json, r, () => renderLink(r));
+      } finally {
+        await linker.close();
+      }
     });
   });
 

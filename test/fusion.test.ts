@@ -177,3 +177,55 @@ test('pipeline files may be YAML or JSON; errors give the file, line and field',
   writeFileSync(broken, '{"name": "x", "generators": [');
   await assert.rejects(loadPipeline(broken), (err: unknown) => err instanceof InputError && err.problems[0]!.reason === 'malformed-pipeline');
 });
+
+test('CLI: link --input links every line (JSONL fields kept, plain text, stdin), writes results incrementally and resumes after an interruption', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { ROOT } = await import('./helpers/cli.js');
+  const dir = mkdtempSync(join(tmpdir(), 'normkit-linkfile-'));
+  const CONDITIONS = join(import.meta.dirname, '..', 'data', 'demo', 'conditions.jsonl');
+  assert.equal(runCli(['vocab', 'import', CONDITIONS, '--name', 'cond'], dir).status, 0);
+  const texts = ['heart attack', 'high blood pressure', 'broken hip', 'diarrhoea', 'T2DM', 'asthma attack'];
+  const input = join(dir, 'in.jsonl');
+  writeFileSync(input, texts.map((t, i) => JSON.stringify({ id: `q${i}`, text: t })).join('\n') + '\n');
+  const full = join(dir, 'full.jsonl');
+  const r = runCli(['link', 'cond', '--input', input, '--output', full, '--preset', 'medical', '--k', '3'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  const rows = readFileSync(full, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; text: string; candidates: Array<{ conceptId: string }> });
+  assert.deepEqual(rows.map((x) => x.id), texts.map((_, i) => `q${i}`));
+  assert.deepEqual(rows.map((x) => x.text), texts);
+  assert.equal(rows[0]!.candidates[0]!.conceptId, 'I21.9');
+  assert.ok(rows.every((x) => x.candidates.length <= 3));
+
+  // An interrupted run: two complete results and half of the third.
+  const lines = readFileSync(full, 'utf8').split('\n');
+  const partial = join(dir, 'partial.jsonl');
+  writeFileSync(partial, `${lines[0]}\n${lines[1]}\n${lines[2]!.slice(0, 20)}`);
+  const resumed = runCli(['link', 'cond', '--input', input, '--output', partial, '--resume', '--preset', 'medical', '--k', '3'], dir);
+  assert.equal(resumed.status, 0, resumed.stderr);
+  assert.match(resumed.stderr, /linked 4 texts .*\(2 already done\)/);
+  assert.equal(readFileSync(partial, 'utf8'), readFileSync(full, 'utf8'));
+
+  // Plain text on stdin, results on stdout.
+  const piped = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'cli.ts'), '--data-dir', dir, 'link', 'cond', '--input', '-', '--preset', 'medical', '--k', '1'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    input: 'heart attack\n\nbroken hip\n',
+    env: { ...process.env, NORMKIT_HOME: '' },
+  });
+  assert.equal(piped.status, 0, piped.stderr);
+  const out = piped.stdout.trim().split('\n').map((l) => JSON.parse(l) as { text: string; candidates: Array<{ conceptId: string }> });
+  assert.deepEqual(out.map((x) => x.text), ['heart attack', 'broken hip']);
+  assert.equal(out[1]!.candidates[0]!.conceptId, 'S72.009A');
+
+  // Bad lines: located; skipped with --skip-invalid; text and --input are exclusive.
+  const bad = join(dir, 'bad.jsonl');
+  writeFileSync(bad, '{"text": "heart attack"}\n{"txt": "oops"}\nnot json\n');
+  const failed = runCli(['link', 'cond', '--input', bad, '--preset', 'medical'], dir);
+  assert.equal(failed.status, 3);
+  assert.match(failed.stderr, /bad\.jsonl:2 \(field "text"\)/);
+  const skipped = runCli(['link', 'cond', '--input', bad, '--skip-invalid', '--output', join(dir, 'skipped.jsonl'), '--preset', 'medical'], dir);
+  assert.equal(skipped.status, 0, skipped.stderr);
+  assert.match(skipped.stderr, /linked 1 texts.*skipped 2 bad lines/s);
+  assert.equal(runCli(['link', 'cond', 'heart', '--input', bad], dir).status, 2);
+  assert.equal(runCli(['link', 'cond', '--input', bad, '--resume'], dir).status, 3);
+});

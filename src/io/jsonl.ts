@@ -12,8 +12,8 @@ export type JsonlLine =
  * invalid UTF-8, malformed JSON and non-objects come back as problems for the caller to
  * report or skip. A file that is one JSON array is a wrong file type (thrown at once).
  */
-export async function* readJsonlObjects(file: string, options: ReadLinesOptions = {}): AsyncGenerator<JsonlLine> {
-  for await (const r of readLines(file, options)) {
+export async function* readJsonlObjects(file: string, options: ReadLinesOptions & { stream?: NodeJS.ReadableStream } = {}): AsyncGenerator<JsonlLine> {
+  for await (const r of readLines(options.stream ?? file, options)) {
     if ('error' in r) {
       yield { lineNo: r.lineNo, reason: r.error, message: r.message };
       continue;

@@ -22,7 +22,7 @@ const CR = 0x0d;
  * at `maxLineBytes`) in memory. Strips a BOM and CRLF endings. Invalid UTF-8 and
  * oversized lines are yielded as errors, so the caller can fail or skip them.
  */
-export async function* readLines(path: string, options: ReadLinesOptions = {}): AsyncGenerator<LineResult> {
+export async function* readLines(path: string | NodeJS.ReadableStream, options: ReadLinesOptions = {}): AsyncGenerator<LineResult> {
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
   let pending: Buffer[] = [];
@@ -58,7 +58,7 @@ export async function* readLines(path: string, options: ReadLinesOptions = {}): 
     }
   };
 
-  const stream = createReadStream(path, { highWaterMark: 1 << 16 });
+  const stream = typeof path === 'string' ? createReadStream(path, { highWaterMark: 1 << 16 }) : path;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     bytesRead += chunk.length;
     let start = 0;
