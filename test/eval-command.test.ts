@@ -152,7 +152,7 @@ test('eval CLI errors: unknown preset, conflicting options, invalid pipeline fil
   writeFileSync(pipe, JSON.stringify({ name: 'mine', generators: [{ type: 'lexical', n: 9 }] }));
   const invalid = runCli(['eval', vocab, queries, '--pipeline', pipe], dir);
   assert.equal(invalid.status, 3);
-  assert.match(invalid.stderr, /pipe\.json \(field "generators\[0\]\.n"\)/);
+  assert.match(invalid.stderr, /pipe\.json:1 \(field "generators\[0\]\.n"\)/);
   writeFileSync(pipe, JSON.stringify({ name: 'mine', normalize: { fold: 'lowercase' }, generators: [{ type: 'lexical', n: 4, bm25Weight: 0 }] }));
   const ok = runCli(['eval', vocab, queries, '--pipeline', pipe, '--json'], dir);
   assert.equal(ok.status, 0, ok.stderr);

@@ -255,7 +255,7 @@ export class Linker {
   async searchBanks(h: HubnessConfig, given?: LinkerOptions['queryBank']): Promise<SerializedBanks> {
     const terms = this.index.terms;
     const retrieve = (b: BankQuery, depth: number, exclude: ReadonlySet<string>) =>
-      this.fusedTerms(b.norm, undefined, b.vectors ?? [], depth, { ...(b.lang ? { lang: b.lang } : {}), exclude }).map((x) => ({ term: x.term, score: x.score }));
+      this.fusedTerms(b.norm, undefined, (b.vectors ?? []).map((v) => [v]), depth, { ...(b.lang ? { lang: b.lang } : {}), exclude }).map((x) => ({ term: x.term, score: x.score }));
     const item = (text: string, lang: string | undefined, exclude: readonly string[]): BankQuery & { text: string } => {
       const q = this.normalizeQuery(text);
       return { norm: q.normalized, text: q.text, lang, exclude };
@@ -321,20 +321,21 @@ export class Linker {
   /** Links many texts; the dense generators encode them in batches. */
   async linkMany(queries: ReadonlyArray<{ text: string; lang?: string | undefined }>, k = 10): Promise<LinkResult[]> {
     const normalized = queries.map((q) => this.normalizeQuery(q.text));
+    // With raw: also, the dense generators see the text as written too (as the lexical one does).
+    const raw = this.pack && this.config.normalize.raw === 'also';
+    const texts = normalized.flatMap((n, i) => (raw && queries[i]!.text !== n.text ? [n.text, queries[i]!.text] : [n.text]));
     const vectors: Float32Array[][] = [];
-    for (const d of this.dense) vectors.push(await d.embed(normalized.map((n) => n.text)));
-    return queries.map((q, i) =>
-      this.linkNormalized(
-        q.text,
-        normalized[i]!,
-        vectors.map((v) => v[i]!),
-        k,
-        q.lang ? { lang: q.lang } : {},
-      ),
-    );
+    for (const d of this.dense) vectors.push(await d.embed(texts));
+    let at = 0;
+    return queries.map((q, i) => {
+      const n = raw && q.text !== normalized[i]!.text ? 2 : 1;
+      const own = vectors.map((v) => v.slice(at, at + n));
+      at += n;
+      return this.linkNormalized(q.text, normalized[i]!, own, k, q.lang ? { lang: q.lang } : {});
+    });
   }
 
-  private linkNormalized(text: string, q: ReturnType<Linker['normalizeQuery']>, vectors: readonly Float32Array[], k: number, search: { lang?: string }): LinkResult {
+  private linkNormalized(text: string, q: ReturnType<Linker['normalizeQuery']>, vectors: QueryVectors, k: number, search: { lang?: string }): LinkResult {
     const gen = this.config.generators[0];
     const { normalized, rulesFired, attributes, codes } = q;
     const byCode: LinkCandidate[] = [];
@@ -377,7 +378,7 @@ export class Linker {
   private fusedTerms(
     normalized: string,
     raw: string | undefined,
-    vectors: readonly Float32Array[],
+    vectors: QueryVectors,
     depth: number,
     options: { lang?: string; exclude?: ReadonlySet<string> },
   ): Array<{ term: number; score: number; parts: GeneratorScore[] }> {
@@ -385,7 +386,9 @@ export class Linker {
     const exclude = options.exclude && options.exclude.size ? options.exclude : undefined;
     const terms = this.index.terms;
     const denseLists = this.dense.map((d, gi) => {
-      const hits = d.search(vectors[gi]!, exclude ? depth + 32 : depth);
+      const best = new Map<number, number>();
+      for (const v of vectors[gi]!) for (const h of d.search(v, exclude ? depth + 32 : depth)) if (!(best.get(h.term)! >= h.score)) best.set(h.term, h.score);
+      const hits = [...best].map(([term, score]) => ({ term, score })).sort((a, b) => b.score - a.score || a.term - b.term);
       return (exclude ? hits.filter((h) => !exclude.has(terms[h.term]!.conceptId)) : hits).slice(0, depth);
     });
     const rrf = this.config.fusion.method === 'rrf';
@@ -402,7 +405,7 @@ export class Linker {
     const out: Array<{ term: number; score: number; parts: GeneratorScore[] }> = [];
     for (const term of all) {
       const parts: GeneratorScore[] = [{ generator: 'lexical', score: lexical.get(term) ?? 0, rank: lexRank.get(term) ?? null }];
-      this.dense.forEach((d, gi) => parts.push({ generator: `dense:${d.config.model}`, score: d.similarity(vectors[gi]!, term), rank: denseRank[gi]!.get(term) ?? null }));
+      this.dense.forEach((d, gi) => parts.push({ generator: `dense:${d.config.model}`, score: Math.max(...vectors[gi]!.map((v) => d.similarity(v, term))), rank: denseRank[gi]!.get(term) ?? null }));
       let score = 0;
       parts.forEach((p, gi) => {
         if (rrf) score += p.rank === null ? 0 : this.weights[gi]! / (this.config.fusion.rrfK + p.rank);
@@ -414,7 +417,7 @@ export class Linker {
   }
 
   /** Fused term scores, re-scored by the hubness correction when configured, then the best term per concept. */
-  private termSearch(text: string, normalized: string, raw: string | undefined, vectors: readonly Float32Array[], k: number, search: { lang?: string }): LinkCandidate[] {
+  private termSearch(text: string, normalized: string, raw: string | undefined, vectors: QueryVectors, k: number, search: { lang?: string }): LinkCandidate[] {
     const h = this.hubness;
     const depth = h ? h.config.candidates : Math.max(...this.config.generators.map((g) => g.k));
     const fused = this.fusedTerms(normalized, raw, vectors, depth, search);
@@ -466,6 +469,9 @@ function normalizersFor(h: HubnessConfig, hits: SerializedBanks, gallerySize: nu
     gallery: bankNormalizer(hits.gallery, gallerySize, h.beta2, Math.min(h.activationK, hits.depth), hits.depth),
   };
 }
+
+/** Per dense generator, the query's vectors (the normalized text, and the text as written when they differ and `raw` is also). */
+type QueryVectors = ReadonlyArray<readonly Float32Array[]>;
 
 /** How much a normalized-only match loses against a match of the text as written. */
 const EXACT_TIE_MARGIN = 1e-4;
