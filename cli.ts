@@ -16,7 +16,7 @@ import { normalize } from './src/normalize/engine.js';
 import { loadPack } from './src/normalize/pack.js';
 import { renderNormalize } from './src/cli/normalize.js';
 import { resolveVocabulary, runEval } from './src/eval/run-eval.js';
-import { buildCommand, buildVectorIndex, renderBuild, renderTraining, trainEncoderCommand, indexStats, renderIndexBuild, renderIndexStats, renderLink, renderTuning, tuneHubnessCommand, withMethod } from './src/cli/index-cmd.js';
+import { buildCommand, buildVectorIndex, calibrateCommand, renderBuild, renderCalibration, renderTraining, trainEncoderCommand, indexStats, renderIndexBuild, renderIndexStats, renderLink, renderTuning, tuneHubnessCommand, withMethod } from './src/cli/index-cmd.js';
 import { encoderFor, NGRAM_HASH_MODEL } from './src/encoders/open.js';
 import { HUBNESS_METHODS, type HubnessMethod } from './src/hubness/dbnorm.js';
 import { Linker } from './src/pipeline/linker.js';
@@ -43,6 +43,12 @@ const VERSION = '0.1.0';
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+
+function probability(value: string): number {
+  const n = Number(value);
+  if (!(value.trim() !== '' && n >= 0 && n <= 1)) throw new InvalidArgumentError('must be a number between 0 and 1');
   return n;
 }
 
@@ -455,6 +461,37 @@ index
         renameSync(tmp, out);
       }
       print(opts.json, { chosen: result.chosen, perMethod: result.perMethod, trials: result.trials, pipeline }, () => renderTuning(result, opts.out as string | undefined));
+    });
+  });
+
+program
+  .command('calibrate')
+  .description('fit the confidence of every candidate and the NIL threshold on dev queries; write them into a pipeline file')
+  .requiredOption('--vocab <name>', 'an imported vocabulary')
+  .requiredOption('--queries <file>', 'dev query JSONL with gold concepts, NIL queries with an empty gold list (never the test split)')
+  .addOption(new Option('--preset <name>', `named pipeline to start from (${presetNames().join(', ')})`).default(DEFAULT_PRESET).conflicts('pipeline'))
+  .option('--pipeline <file>', 'pipeline configuration to start from')
+  .option('--min-precision <p>', 'without NIL queries: the lowest NIL threshold whose answers reach this precision (0–1)', probability)
+  .option('--out <file>', 'write the calibrated pipeline configuration here (JSON)')
+  .option('--json', 'print as JSON')
+  .action(async (opts, cmd: Command) => {
+    const dataDir = resolveDataDir(cmd.optsWithGlobals<GlobalOptions>().dataDir);
+    const base = await pipelineFrom(opts);
+    await withStore(cmd, async (store) => {
+      const { name } = await resolveVocabulary(store, opts.vocab as string);
+      const { calibration, pipeline } = await calibrateCommand(store, name, base, {
+        dataDir,
+        queriesFile: opts.queries as string,
+        ...(opts.minPrecision !== undefined ? { minPrecision: opts.minPrecision as number } : {}),
+        ...(opts.json ? {} : { progress: terminalProgress() }),
+      });
+      if (opts.out) {
+        const out = opts.out as string;
+        const tmp = `${out}.${process.pid}.tmp`;
+        writeFileSync(tmp, `${JSON.stringify(pipeline, null, 2)}\n`);
+        renameSync(tmp, out);
+      }
+      print(opts.json, { ...calibration, pipeline }, () => renderCalibration(calibration, opts.out as string | undefined));
     });
   });
 

@@ -12,6 +12,7 @@ import { diagnoseHubness, sampleTermQueries, tuneHubness, type HubnessDiagnostic
 import type { HubnessMethod } from '../hubness/dbnorm.js';
 import type { PipelineConfig } from '../pipeline/config.js';
 import { Linker, type LinkResult } from '../pipeline/linker.js';
+import { calibrate, type Calibration } from '../pipeline/decision.js';
 import { readQueries } from '../queries.js';
 import type { VocabStore } from '../store/store.js';
 import { DEFAULT_HNSW, type HnswParams } from '../vector/hnsw.js';
@@ -138,6 +139,41 @@ export async function tuneHubnessCommand(
   const linker = await Linker.build(store, vocabulary, withMethod(pipeline, 'dualdis'), { cacheDir: join(options.dataDir, 'indexes') });
   const result = await tuneHubness(linker, labeled);
   return { result, pipeline: { ...pipeline, hubness: result.chosen.config } };
+}
+
+/** `normkit calibrate`: fits the confidence and the NIL threshold on dev queries and returns the pipeline with its decision section. */
+export async function calibrateCommand(
+  store: VocabStore,
+  vocabulary: string,
+  pipeline: PipelineConfig,
+  options: { dataDir: string; queriesFile: string; minPrecision?: number; progress?: Progress },
+): Promise<{ calibration: Calibration; pipeline: PipelineConfig }> {
+  const { queries } = await readQueries(options.queriesFile);
+  if (queries.length === 0) throw new UsageError(`${options.queriesFile} has no queries`);
+  const { decision: _decision, ...undecided } = pipeline;
+  const linker = await Linker.build(store, vocabulary, undecided, { cacheDir: join(options.dataDir, 'indexes'), dataDir: options.dataDir, ...(options.progress ? { progress: options.progress } : {}) });
+  try {
+    const results = await linker.linkMany(queries, 10);
+    const calibration = calibrate(
+      results.map((r, i) => ({ candidates: r.candidates, gold: queries[i]!.gold })),
+      options.minPrecision === undefined ? {} : { minPrecision: options.minPrecision },
+    );
+    return { calibration, pipeline: { ...pipeline, decision: calibration.decision } };
+  } finally {
+    await linker.close();
+  }
+}
+
+export function renderCalibration(c: Calibration, out: string | undefined): string {
+  const [w0, w1, w2] = c.decision.confidence.weights;
+  const rows = c.reliability.bins.filter((b) => b.n > 0).map((b) => [`${b.from.toFixed(1)}–${b.to.toFixed(1)}`, String(b.n), b.meanConfidence.toFixed(3), b.accuracy.toFixed(3)]);
+  return [
+    `confidence = σ(${w0.toFixed(3)} + ${w1.toFixed(3)}·similarity + ${w2.toFixed(3)}·margin), fitted on ${c.queries} dev queries`,
+    `NIL threshold ${c.decision.nilThreshold.toFixed(3)}: ${c.answered} answered (precision ${c.precision.toFixed(3)})${c.nilQueries ? `, ${c.nilCorrect} of ${c.nilQueries} NIL queries answered NIL` : ''}`,
+    `reliability of the top-1 confidence (dev), expected calibration error ${c.reliability.ece.toFixed(3)}:`,
+    table(['confidence', 'queries', 'mean confidence', 'accuracy'], rows),
+    out ? `pipeline written to ${out}` : 'add --out FILE to write the calibrated pipeline',
+  ].join('\n');
 }
 
 export function renderTuning(r: TuningResult, out: string | undefined): string {

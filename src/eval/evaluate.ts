@@ -9,6 +9,7 @@
 import type { LinkCandidate, Linker, LinkResult } from '../pipeline/linker.js';
 import type { Query } from '../queries.js';
 import { kOccurrence } from '../hubness/dbnorm.js';
+import { reliability, type ReliabilityBin } from '../pipeline/decision.js';
 import { meanMetrics, parseMetric, scoreQuery, type MetricSpec } from './metrics.js';
 
 export const DEFAULT_METRICS = ['success@1', 'success@5', 'success@10', 'recall@10', 'mrr', 'ndcg@10', 'map'];
@@ -46,6 +47,8 @@ export interface EvaluationReport {
   indexBuildSeconds: number;
   /** Hubness of the results: N_10 (top-10 occurrences of each concept) over these queries. */
   hubness: HubnessStats;
+  /** Reliability of the top-1 confidence, when the pipeline has a calibrated decision stage. */
+  calibration?: { bins: ReliabilityBin[]; ece: number };
   outcomes: QueryOutcome[];
 }
 
@@ -115,6 +118,14 @@ export async function evaluateLinker(linker: Linker, queries: readonly Query[], 
       outcomes.map((o) => o.candidates.map((c) => c.conceptId)),
       linker.concepts,
     ),
+    // With a calibrated decision stage: how well the top-1 confidence matches accuracy.
+    ...(linker.config.decision
+      ? {
+          calibration: reliability(
+            outcomes.filter((o) => o.gold.length > 0 && o.candidates.length > 0).map((o) => ({ confidence: o.candidates[0]!.confidence ?? 0, correct: o.goldRank === 1 })),
+          ),
+        }
+      : {}),
     outcomes,
   };
 }

@@ -43,6 +43,8 @@ export interface EvalCommandResult {
     n10_skewness: number;
     queries_per_second: number;
     index_build_seconds: number;
+    /** Expected calibration error of the top-1 confidence (pipelines with a decision stage only). */
+    ece?: number;
   };
 }
 
@@ -95,6 +97,7 @@ export async function runEval(store: VocabStore, vocabularyArg: string, queriesF
       n10_skewness: report.hubness.skewness,
       queries_per_second: report.queriesPerSecond,
       index_build_seconds: report.indexBuildSeconds,
+      ...(report.calibration ? { ece: report.calibration.ece } : {}),
     },
   };
 }

@@ -92,6 +92,17 @@ export const hubnessSchema = z.strictObject({
   queryBank: z.enum(['any', 'given']).default('any'),
 });
 
+/**
+ * The decision stage (src/pipeline/decision.ts), written by `normkit calibrate` from dev
+ * queries: the confidence model's weights and the NIL threshold.
+ */
+export const decisionSchema = z.strictObject({
+  /** confidence = σ(w₀ + w₁·similarity + w₂·margin). */
+  confidence: z.strictObject({ weights: z.tuple([z.number(), z.number(), z.number()]) }),
+  /** Below this top-1 confidence the answer is NIL (0: never). */
+  nilThreshold: z.number().min(0).max(1).default(0),
+});
+
 export const pipelineSchema = z.strictObject({
   name: z.string().min(1),
   description: z.string().optional(),
@@ -124,6 +135,7 @@ export const pipelineSchema = z.strictObject({
   fusion: fusionSchema.default({ method: 'weighted', rrfK: 60 }),
   /** Hubness correction of the generator's term scores (src/hubness/dbnorm.ts, docs/hubness.md). */
   hubness: hubnessSchema.default(() => hubnessSchema.parse({})),
+  decision: decisionSchema.optional(),
 });
 
 export type PipelineConfig = z.infer<typeof pipelineSchema>;
@@ -132,6 +144,7 @@ export type LexicalConfig = z.infer<typeof lexicalSchema>;
 export type HubnessConfig = z.infer<typeof hubnessSchema>;
 export type DenseConfig = z.infer<typeof denseSchema>;
 export type FusionConfig = z.infer<typeof fusionSchema>;
+export type DecisionConfig = z.infer<typeof decisionSchema>;
 
 /** Validates a configuration object; errors name the field (and its line, for a file). */
 export function parsePipeline(value: unknown, file = '(pipeline)', at?: Located): PipelineConfig {

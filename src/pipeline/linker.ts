@@ -22,6 +22,7 @@ import { banksFromBuffer, banksToBuffer, sampleIndices, searchBank, type BankQue
 import { bankNormalizer, correctScores, type Banks } from '../hubness/dbnorm.js';
 import type { Progress } from '../progress.js';
 import type { HubnessConfig, PipelineConfig } from './config.js';
+import { candidateFeatures, confidenceOf } from './decision.js';
 import { DenseGenerator } from './dense.js';
 
 export interface ExtraTerm {
@@ -78,6 +79,8 @@ export interface LinkCandidate {
   hubness?: { method: string; before: number };
   /** With several generators: each one's score and rank for the matched term (score is then the fused score). */
   generators?: GeneratorScore[];
+  /** The calibrated probability that this concept is right (pipelines with a `decision` section). */
+  confidence?: number;
 }
 
 export interface LinkResult {
@@ -91,6 +94,8 @@ export interface LinkResult {
   /** Codes found in the text; those in the vocabulary are the first candidates. */
   codes: FoundCode[];
   candidates: LinkCandidate[];
+  /** True when the best candidate's confidence is below the pipeline's NIL threshold (the candidates are still listed). */
+  nil?: boolean;
 }
 
 export class Linker {
@@ -345,12 +350,19 @@ export class Linker {
       }
     }
     const raw = this.pack && this.config.normalize.raw === 'also' ? (this.config.normalize.fold === 'full' ? foldText(text) : text.toLowerCase()) : undefined;
+    const decision = this.config.decision;
+    // The confidence of the top candidate depends on the runner-up: always rank at least two.
+    const want = decision ? Math.max(k, 2) : k;
     const found =
       this.hubness || this.dense.length
-        ? this.termSearch(text, normalized, raw, vectors, k, search)
-        : this.plainSearch(text, normalized, raw, Math.min(k, gen.k), search);
-    const candidates = [...byCode, ...found.filter((c) => !byCode.some((b) => b.conceptId === c.conceptId))].slice(0, k);
-    return { input: text, normalized, rulesFired, attributes, codes, candidates };
+        ? this.termSearch(text, normalized, raw, vectors, want, search)
+        : this.plainSearch(text, normalized, raw, Math.min(want, gen.k), search);
+    const candidates = [...byCode, ...found.filter((c) => !byCode.some((b) => b.conceptId === c.conceptId))].slice(0, want);
+    if (!decision) return { input: text, normalized, rulesFired, attributes, codes, candidates };
+    const weights = decision.confidence.weights;
+    const features = candidateFeatures(candidates);
+    const decided = candidates.map((c, i) => ({ ...c, confidence: confidenceOf(weights, features[i]!) })).slice(0, k);
+    return { input: text, normalized, rulesFired, attributes, codes, candidates: decided, nil: !decided.length || decided[0]!.confidence < decision.nilThreshold };
   }
 
   private plainSearch(text: string, normalized: string, raw: string | undefined, depth: number, search: { lang?: string }): LinkCandidate[] {

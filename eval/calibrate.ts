@@ -1,0 +1,73 @@
+/**
+ * The presets' confidence models (src/pipeline/decision.ts), fitted on dev, reported on
+ * test (docs/pipelines.md):
+ *
+ *   tsx eval/calibrate.ts [--group jobs|medical]
+ *
+ * jobs: fitted on the JobBERT validation split, reliability on MELO usa_q_en_c_en (test).
+ * medical: fitted on NCBI-disease dev, reliability on NCBI-disease test.
+ * Prints the weights to put in src/pipeline/presets.ts and both reliability tables.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { PipelineConfig } from '../src/pipeline/config.js';
+import { calibrate, candidateFeatures, confidenceOf, reliability, type ReliabilityBin } from '../src/pipeline/decision.js';
+import { Linker } from '../src/pipeline/linker.js';
+import { preset } from '../src/pipeline/presets.js';
+import { VocabStore } from '../src/store/store.js';
+import { LOADERS } from './loaders/index.js';
+import { importSpec, ROOT, sharedDataDir } from './shared.js';
+
+const shared = sharedDataDir();
+if (!shared) {
+  process.stderr.write('needs ../shared/data (or $NORMKIT_SHARED_DATA)\n');
+  process.exit(0);
+}
+const { values } = parseArgs({ options: { group: { type: 'string' } } });
+const cacheDir = join(process.env['NORMKIT_EVAL_CACHE'] ?? join(ROOT, '.normkit-eval'), 'indexes');
+const work = mkdtempSync(join(tmpdir(), 'normkit-calibrate-'));
+const store = VocabStore.open(join(work, 'c.db'));
+
+async function outcomes(benchmark: string, params: Record<string, unknown>, base: PipelineConfig): Promise<Array<{ candidates: Awaited<ReturnType<Linker['link']>>['candidates']; gold: string[] }>> {
+  const loaded = await LOADERS[benchmark]!({ shared: shared!, params });
+  const run = loaded.runs[0]!;
+  const name = `${benchmark}-${run.name}`.replace(/[^a-z0-9-]/gi, '-');
+  await importSpec(store, work, run.vocabulary, name);
+  const { decision: _d, ...config } = { ...base, ...(run.filterTypes ? { filter: { types: run.filterTypes } } : {}) };
+  const extraTerms = [...(run.extraTerms ?? [])];
+  const linker = await Linker.build(store, name, config, {
+    cacheDir,
+    extraTerms,
+    ...(extraTerms.length ? { queryBank: extraTerms.map((e) => ({ text: e.text, conceptIds: [e.conceptId], lang: e.lang })) } : {}),
+  });
+  const queries = run.queries.filter((q) => q.gold.every((g) => linker.hasConcept(g))).map((q) => ({ text: run.canonicalText?.get(q.qid) ?? q.text, gold: q.gold, ...(q.lang ? { lang: q.lang } : {}) }));
+  const results = await linker.linkMany(queries, 10);
+  await linker.close();
+  return results.map((r, i) => ({ candidates: r.candidates, gold: queries[i]!.gold }));
+}
+
+function table(bins: readonly ReliabilityBin[]): string {
+  return ['| confidence | queries | mean confidence | accuracy |', '|---|---:|---:|---:|', ...bins.filter((b) => b.n > 0).map((b) => `| ${b.from.toFixed(1)}–${b.to.toFixed(1)} | ${b.n} | ${b.meanConfidence.toFixed(3)} | ${b.accuracy.toFixed(3)} |`)].join('\n');
+}
+
+async function group(name: string, dev: [string, Record<string, unknown>], test: [string, Record<string, unknown>]): Promise<void> {
+  const base = preset(name);
+  const c = calibrate(await outcomes(dev[0], dev[1], base));
+  const [w0, w1, w2] = c.decision.confidence.weights;
+  process.stdout.write(`\n## ${name}: fitted on ${dev[0]} ${JSON.stringify(dev[1])} (${c.queries} queries)\n\nweights [${w0.toFixed(4)}, ${w1.toFixed(4)}, ${w2.toFixed(4)}]; dev ECE ${c.reliability.ece.toFixed(4)}\n\n${table(c.reliability.bins)}\n`);
+  const t = await outcomes(test[0], test[1], base);
+  const weights = c.decision.confidence.weights;
+  const points = t.filter((o) => o.candidates.length).map((o) => ({ confidence: confidenceOf(weights, candidateFeatures(o.candidates)[0]!), correct: o.gold.includes(o.candidates[0]!.conceptId) }));
+  const r = reliability(points);
+  process.stdout.write(`\ntest ${test[0]} ${JSON.stringify(test[1])} (${points.length} queries): ECE ${r.ece.toFixed(4)}\n\n${table(r.bins)}\n`);
+}
+
+try {
+  if (!values.group || values.group === 'jobs') await group('jobs', ['jobbert', {}], ['melo', { datasets: ['usa_q_en_c_en'] }]);
+  if (!values.group || values.group === 'medical') await group('medical', ['ncbi-disease', { split: 'dev' }], ['ncbi-disease', {}]);
+} finally {
+  store.close();
+  rmSync(work, { recursive: true, force: true });
+}
