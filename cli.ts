@@ -21,6 +21,7 @@ import { encoderFor, NGRAM_HASH_MODEL } from './src/encoders/open.js';
 import { HUBNESS_METHODS, type HubnessMethod } from './src/hubness/dbnorm.js';
 import { Linker } from './src/pipeline/linker.js';
 import { linkFile } from './src/pipeline/link-file.js';
+import { mapVocabulary } from './src/pipeline/map.js';
 import type { PipelineConfig } from './src/pipeline/config.js';
 import { DEFAULT_HNSW } from './src/vector/hnsw.js';
 import { writeFileSync, renameSync } from 'node:fs';
@@ -461,6 +462,46 @@ index
         renameSync(tmp, out);
       }
       print(opts.json, { chosen: result.chosen, perMethod: result.perMethod, trials: result.trials, pipeline }, () => renderTuning(result, opts.out as string | undefined));
+    });
+  });
+
+program
+  .command('map')
+  .description('map every concept of a source vocabulary to a target vocabulary: a crosswalk TSV (top-k, scores, confidence, match type, ancestor fallback)')
+  .requiredOption('--from <vocabulary>', 'the source vocabulary (imported)')
+  .requiredOption('--to <vocabulary>', 'the target vocabulary (imported)')
+  .requiredOption('--output <file>', 'the crosswalk TSV, written source concept by source concept')
+  .addOption(new Option('--preset <name>', `named pipeline (${presetNames().join(', ')})`).default(DEFAULT_PRESET).conflicts('pipeline'))
+  .option('--pipeline <file>', 'pipeline configuration instead of a preset (a calibrated one gives confidences and NIL fallbacks)')
+  .option('--k <n>', 'target concepts per source concept', positiveInt, 3)
+  .addOption(new Option('--context <context>', "append the source concept's parent labels to its label").choices(['none', 'parents']).default('none'))
+  .option('--min-similarity <s>', 'fall back to the closest covering ancestor below this similarity of the best candidate (0–1)', probability)
+  .option('--resume', 'keep the rows already in --output and map only the source concepts after them')
+  .option('--json', 'print the summary as JSON')
+  .action(async (opts, cmd: Command) => {
+    const dataDir = resolveDataDir(cmd.optsWithGlobals<GlobalOptions>().dataDir);
+    const pipeline = await pipelineFrom(opts);
+    await withStore(cmd, async (store) => {
+      const from = (await resolveVocabulary(store, opts.from as string)).name;
+      const to = (await resolveVocabulary(store, opts.to as string)).name;
+      const linker = await Linker.build(store, to, pipeline, { cacheDir: join(dataDir, 'indexes'), dataDir, ...(opts.json ? {} : { progress: terminalProgress() }) });
+      try {
+        const r = await mapVocabulary(store, from, to, linker, opts.output as string, {
+          k: opts.k as number,
+          context: opts.context as 'none' | 'parents',
+          ...(opts.minSimilarity !== undefined ? { minSimilarity: opts.minSimilarity as number } : {}),
+          ...(opts.resume ? { resume: true } : {}),
+          ...(opts.json ? {} : { progress: terminalProgress() }),
+        });
+        print(opts.json, r, () =>
+          [
+            `${from} → ${to}: ${r.mapped.toLocaleString('en-US')} source concepts mapped in ${r.seconds.toFixed(1)} s${r.resumed ? ` (${r.resumed.toLocaleString('en-US')} already done)` : ''} → ${opts.output as string}`,
+            `  best match: ${Object.entries(r.byMatch).map(([m, n]) => `${m} ${n}`).join(', ')}`,
+          ].join('\n'),
+        );
+      } finally {
+        await linker.close();
+      }
     });
   });
 
