@@ -16,15 +16,16 @@ import { normalize } from './src/normalize/engine.js';
 import { loadPack } from './src/normalize/pack.js';
 import { renderNormalize } from './src/cli/normalize.js';
 import { resolveVocabulary, runEval } from './src/eval/run-eval.js';
-import { buildCommand, buildVectorIndex, calibrateCommand, renderBuild, renderCalibration, renderTraining, trainEncoderCommand, indexStats, renderIndexBuild, renderIndexStats, renderLink, renderTuning, tuneHubnessCommand, withMethod } from './src/cli/index-cmd.js';
+import { buildCommand, buildVectorIndex, calibrateCommand, renderBuild, renderCalibration, renderDocument, renderTraining, trainEncoderCommand, indexStats, renderIndexBuild, renderIndexStats, renderLink, renderTuning, tuneHubnessCommand, withMethod } from './src/cli/index-cmd.js';
 import { encoderFor, NGRAM_HASH_MODEL } from './src/encoders/open.js';
 import { HUBNESS_METHODS, type HubnessMethod } from './src/hubness/dbnorm.js';
 import { Linker } from './src/pipeline/linker.js';
 import { linkFile } from './src/pipeline/link-file.js';
+import { linkDocument } from './src/pipeline/document.js';
 import { mapVocabulary } from './src/pipeline/map.js';
 import type { PipelineConfig } from './src/pipeline/config.js';
 import { DEFAULT_HNSW } from './src/vector/hnsw.js';
-import { writeFileSync, renameSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEVICES } from './src/encoders/runtime.js';
 import { listModels, modelInfo } from './src/models/catalog.js';
@@ -45,6 +46,12 @@ function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
   return n;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function probability(value: string): number {
@@ -274,6 +281,8 @@ program
   .argument('<vocabulary>', 'an imported vocabulary name (or a vocabulary file, imported once)')
   .argument('[text]', 'the text to link (or use --input)')
   .option('--input <file>', 'link every line: JSONL (*.jsonl, or --format jsonl) or plain text; "-" reads stdin')
+  .option('--document <file>', 'link every mention of a document (found by the dictionary matcher; "-" reads stdin)')
+  .option('--threshold <s>', 'with --document: the matcher\'s lowest window similarity (0–1)', probability, 0.85)
   .option('--output <file>', 'write one JSON result per line here (default: stdout), batch by batch')
   .option('--resume', 'keep the results already in --output and link only the inputs after them')
   .addOption(new Option('--format <format>', 'input format (default: jsonl for *.jsonl, else text)').choices(['jsonl', 'text']))
@@ -287,12 +296,18 @@ program
   .option('--json', 'print the result as JSON')
   .action(async (vocabularyArg: string, text: string | undefined, opts, cmd: Command) => {
     const { dataDir } = cmd.optsWithGlobals<GlobalOptions>();
-    if ((text === undefined) === (opts.input === undefined)) throw new UsageError('give either a text or --input FILE (one of them)');
+    if ([text, opts.input, opts.document].filter((x) => x !== undefined).length !== 1) throw new UsageError('give one of: a text, --input FILE, --document FILE');
     const pipeline = await pipelineFrom(opts);
     await withStore(cmd, async (store) => {
       const { name } = await resolveVocabulary(store, vocabularyArg);
       const linker = await Linker.build(store, name, pipeline, { cacheDir: join(resolveDataDir(dataDir), 'indexes'), dataDir: resolveDataDir(dataDir), ...(opts.json ? {} : { progress: terminalProgress() }) });
       try {
+        if (opts.document !== undefined) {
+          const doc = opts.document === '-' ? await readStdin() : readFileSync(opts.document as string, 'utf8');
+          const r = await linkDocument(linker, doc, { k: opts.k as number, threshold: opts.threshold as number, ...(opts.lang ? { lang: opts.lang as string } : {}) });
+          print(opts.json, r, () => renderDocument(r));
+          return;
+        }
         if (opts.input !== undefined) {
           const r = await linkFile(linker, opts.input as string, opts.output as string | undefined, {
             k: opts.k as number,

@@ -13,6 +13,7 @@ import type { HubnessMethod } from '../hubness/dbnorm.js';
 import type { PipelineConfig } from '../pipeline/config.js';
 import { Linker, type LinkResult } from '../pipeline/linker.js';
 import { calibrate, type Calibration } from '../pipeline/decision.js';
+import type { DocumentResult } from '../pipeline/document.js';
 import { readQueries } from '../queries.js';
 import type { VocabStore } from '../store/store.js';
 import { DEFAULT_HNSW, type HnswParams } from '../vector/hnsw.js';
@@ -204,6 +205,12 @@ export function renderLink(r: LinkResult): string {
     c.generator,
   ]);
   return [`normalized: ${r.normalized}`, table(['#', 'concept', 'matched term', 'score', 'before correction', ...names, 'generator'], rows)].join('\n');
+}
+
+export function renderDocument(r: DocumentResult): string {
+  const rows = r.mentions.map((m) => [`${m.start}–${m.end}`, m.text, m.source, m.canonical === m.text ? '' : m.canonical, m.candidates[0]?.conceptId ?? '', m.candidates[0]?.term.text ?? '', m.candidates[0] ? m.candidates[0].score.toFixed(3) : '']);
+  const abbr = Object.entries(r.abbreviations);
+  return [table(['span', 'mention', 'found by', 'linked as', 'concept', 'matched term', 'score'], rows), ...(abbr.length ? [`abbreviations: ${abbr.map(([s, l]) => `${s} = ${l}`).join('; ')}`] : [])].join('\n');
 }
 
 export interface BuildResult {
