@@ -282,7 +282,7 @@ program
   .argument('[text]', 'the text to link (or use --input)')
   .option('--input <file>', 'link every line: JSONL (*.jsonl, or --format jsonl) or plain text; "-" reads stdin')
   .option('--document <file>', 'link every mention of a document (found by the dictionary matcher; "-" reads stdin)')
-  .option('--threshold <s>', 'with --document: the matcher\'s lowest window similarity (0–1)', probability, 0.85)
+  .option('--threshold <s>', 'with --document: the matcher\'s lowest window similarity (0–1)', probability, 0.95)
   .option('--output <file>', 'write one JSON result per line here (default: stdout), batch by batch')
   .option('--resume', 'keep the results already in --output and link only the inputs after them')
   .addOption(new Option('--format <format>', 'input format (default: jsonl for *.jsonl, else text)').choices(['jsonl', 'text']))

@@ -65,3 +65,24 @@ test('CLI: link --document prints each mention with its concept', () => {
   assert.equal(table.status, 0, table.stderr);
   assert.match(table.stdout, /AMI\s+.*I21\.9/);
 });
+
+test("docs/pipelines.md's document-mode example runs and prints what it says", async (t) => {
+  const { spawnSync } = await import('node:child_process');
+  const { readFileSync } = await import('node:fs');
+  const { ROOT } = await import('./helpers/cli.js');
+  const { tempDir } = await import('./helpers/tmp.js');
+  const doc = readFileSync(join(ROOT, 'docs', 'pipelines.md'), 'utf8');
+  const block = /## Document mode[\s\S]*?```ts\n([\s\S]*?)```/.exec(doc)?.[1];
+  assert.ok(block, 'docs/pipelines.md has a document-mode example');
+  const dir = tempDir(t);
+  const code = block
+    .replace("from 'normkit'", `from ${JSON.stringify(join(ROOT, 'src', 'index.ts'))}`)
+    .replace("'./normkit.db'", JSON.stringify(join(dir, 'normkit.db')))
+    .replace("'data/demo/conditions.jsonl'", JSON.stringify(join(ROOT, 'data/demo/conditions.jsonl')));
+  const file = join(dir, 'example.mts');
+  writeFileSync(file, code);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', file], { encoding: 'utf8', cwd: ROOT });
+  assert.equal(r.status, 0, r.stderr);
+  const promised = [...block.matchAll(/^\/\/ (.*)$/gm)].map((m) => m[1]);
+  assert.deepEqual(r.stdout.trim().split('\n'), promised);
+});

@@ -15,7 +15,7 @@ import { count, hashSplit, mentionQid, readJsonlFile, readTsv } from './util.js'
 const MESH_ID = /^D\d{6,9}$/;
 
 /** Gold ids of a PubTator mention: `|` and `+` separate ids; some carry "MESH:" or spaces. */
-function pubtatorIds(ids: string): string[] {
+export function pubtatorIds(ids: string): string[] {
   return ids
     .split(/[|+]/)
     .map((s) => s.trim().replace(/^MESH:/, ''))
@@ -32,13 +32,13 @@ interface PubtatorRun {
   filterTypes: string[];
 }
 
-const PUBTATOR_FILES: Record<string, Record<string, string>> = {
+export const PUBTATOR_FILES: Record<string, Record<string, string>> = {
   ncbi_disease: { train: 'NCBItrainset_corpus.txt', dev: 'NCBIdevelopset_corpus.txt', test: 'NCBItestset_corpus.txt' },
   bc5cdr: { train: 'CDR_TrainingSet.PubTator.txt', dev: 'CDR_DevelopmentSet.PubTator.txt', test: 'CDR_TestSet.PubTator.txt' },
 };
 
 /** Title + " " + abstract of each PubTator document (the text mention offsets point into). */
-function pubtatorTexts(file: string): Map<string, string> {
+export function pubtatorTexts(file: string): Map<string, string> {
   const parts = new Map<string, { t: string; a: string }>();
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     const m = /^(\d+)\|([ta])\|(.*)$/.exec(line);

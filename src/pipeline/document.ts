@@ -22,7 +22,7 @@ export interface DocumentOptions {
   k?: number;
   /** Mentions to link, as character offsets; without them the matcher finds them. */
   mentions?: ReadonlyArray<{ start: number; end: number }>;
-  /** Matcher: lowest char n-gram cosine of a window to its best term. Default 0.85. */
+  /** Matcher: lowest char n-gram cosine of a window to its best term. Default 0.95 (NCBI-disease dev, docs/pipelines.md). */
   threshold?: number;
   /** Matcher: longest window, in words. Default 6. */
   maxWords?: number;
@@ -78,7 +78,7 @@ interface Span {
 
 /** The dictionary matcher's mentions, overlaps resolved. */
 export function detectMentions(linker: Linker, text: string, options: { threshold?: number; maxWords?: number; lang?: string } = {}): Span[] {
-  const threshold = options.threshold ?? 0.85;
+  const threshold = options.threshold ?? 0.95;
   const maxWords = options.maxWords ?? 6;
   const vocab = wordsOf(linker);
   // Each word folded, and as the rule pack spells it ("diarrhoea" → "diarrhea").
@@ -91,9 +91,9 @@ export function detectMentions(linker: Linker, text: string, options: { threshol
   for (let i = 0; i < tokens.length; i++) {
     if (!useful(tokens[i]!)) continue;
     for (let j = i; j < Math.min(tokens.length, i + maxWords); j++) {
-      if (!useful(tokens[j]!)) continue;
       // A window does not cross punctuation (sentence ends, commas, brackets, quotes).
       if (j > i && /[.,;:!?()[\]{}"“”]/.test(text.slice(tokens[j - 1]!.end, tokens[j]!.start))) break;
+      if (!useful(tokens[j]!)) continue;
       const start = tokens[i]!.start;
       const end = tokens[j]!.end;
       // The rule pack's form, unless it drops words: context cues ("history of") would let
