@@ -9,6 +9,7 @@
  * else 1,000 vocabulary terms damaged as user input is (bench-lexical's damage()).
  *
  *   npm run bench:vector [-- --model DIR]   DIR: a model folder (e.g. from train-encoder)
+ *   BENCH_VECTOR_TERMS=N                    the first N terms only (CI uses 30,000)
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -40,7 +41,10 @@ try {
   const shared = sharedDataDir();
   const file = shared ? join(shared, 'mesh', 'mesh2024_descriptors.jsonl') : writeSyntheticVocabulary(join(work, 'mesh.jsonl'), 30_764, 132_802);
   await importVocabulary(store, [file], { name: 'mesh', format: shared ? 'mesh' : 'jsonl', skipInvalid: true });
-  const terms = [...store.terms('mesh')].map((t) => t.text);
+  // BENCH_VECTOR_TERMS caps the terms (CI: a quicker run; the full figures come from npm run bench).
+  const cap = Number(process.env['BENCH_VECTOR_TERMS'] ?? 0);
+  const all = [...store.terms('mesh')].map((t) => t.text);
+  const terms = cap > 0 ? all.slice(0, cap) : all;
   const modelArg = process.argv.indexOf('--model');
   const encoder: Encoder = modelArg > 0 ? await TrainedEncoder.load(process.argv[modelArg + 1]!) : new NgramHashEncoder();
   process.stdout.write(
