@@ -32,6 +32,9 @@ PRESETS['jobs'] = {
   // over the fused scores (0.2719, against 0.2626 without correction and 0.2712 at β₁ = 2).
   fusion: { method: 'weighted', weights: [0.2, 0.8] },
   hubness: { method: 'is', beta1: 10 },
+  // Fitted on the JobBERT validation split (eval/calibrate.ts): ECE 0.024 there, 0.168 on
+  // MELO usa_q_en_c_en (test), where it is underconfident: MELO is easier than JobBERT.
+  decision: { confidence: { weights: [-5.8212, 4.8391, 0.8791] }, nilThreshold: 0 },
 };
 PRESETS['medical'] = {
   name: 'medical',
@@ -42,6 +45,8 @@ PRESETS['medical'] = {
   // mentions or past queries form the query bank; with synthetic queries the correction
   // cost accuracy on the ICD-9 and CodiEsp dev sets, so without a real bank it is off.
   hubness: { method: 'is', beta1: 2, queryBank: 'given' },
+  // Fitted on NCBI-disease dev (eval/calibrate.ts): ECE 0.049 there, 0.039 on NCBI-disease test.
+  decision: { confidence: { weights: [-2.178, 2.0909, 6.1675] }, nilThreshold: 0 },
 };
 
 export const DEFAULT_PRESET = 'lexical';
