@@ -229,3 +229,38 @@ test('CLI: link --input links every line (JSONL fields kept, plain text, stdin),
   assert.equal(runCli(['link', 'cond', 'heart', '--input', bad], dir).status, 2);
   assert.equal(runCli(['link', 'cond', '--input', bad, '--resume'], dir).status, 3);
 });
+
+test('rerank stage: a cross-encoder re-scores the top candidates (mention against name and synonyms), blended by weight, explained', async () => {
+  const { writeTinyBert } = await import('./helpers/tiny-bert.js');
+  const { CrossEncoder } = await import('../src/encoders/cross-encoder.js');
+  const { store, dir } = await occupations();
+  const model = writeTinyBert(join(dir, 'cross'), { kind: 'cross-encoder' });
+  const base = { name: 'r', generators: [{ type: 'lexical' as const }] };
+  const plain = await Linker.build(store, 'occ', parsePipeline(base));
+  const reranked = await Linker.build(store, 'occ', parsePipeline({ ...base, rerank: { type: 'cross-encoder', model, top: 5, synonyms: 2 } }));
+  const before = await plain.link('night nurse', 8);
+  const after = await reranked.link('night nurse', 8);
+  // The top 5 are the same concepts, re-ordered by the cross-encoder; the rest keep their order.
+  assert.deepEqual(new Set(after.candidates.slice(0, 5).map((c) => c.conceptId)), new Set(before.candidates.slice(0, 5).map((c) => c.conceptId)));
+  assert.deepEqual(after.candidates.slice(5).map((c) => c.conceptId), before.candidates.slice(5).map((c) => c.conceptId));
+  const cross = await CrossEncoder.load(model);
+  for (const c of after.candidates.slice(0, 5)) {
+    assert.equal(c.rerank!.model, model);
+    assert.ok(Math.abs(c.score - 1 / (1 + Math.exp(-c.rerank!.score))) < 1e-6, 'weight 1: the cross-encoder probability');
+    const prior = before.candidates.find((b) => b.conceptId === c.conceptId)!;
+    assert.ok(Math.abs(c.rerank!.before - prior.score) < 1e-12);
+  }
+  for (let i = 1; i < 5; i++) assert.ok(after.candidates[i - 1]!.score >= after.candidates[i]!.score);
+  // The logit is the model's score of (mention, "name; synonym; synonym").
+  const top = after.candidates[0]!;
+  const concept = store.concept('occ', top.conceptId);
+  const [expected] = await cross.scorePairs([['night nurse', reranked['conceptText'](top, 2) as string]]);
+  assert.ok(Math.abs(top.rerank!.score - expected!) < 1e-5);
+  assert.ok((reranked['conceptText'](top, 2) as string).startsWith(concept.name));
+  // weight 0: the order of the similarities, the reranker only explains.
+  const blended = await Linker.build(store, 'occ', parsePipeline({ ...base, rerank: { type: 'cross-encoder', model, top: 5, weight: 0 } }));
+  assert.deepEqual((await blended.link('night nurse', 5)).candidates.map((c) => c.conceptId), before.candidates.slice(0, 5).map((c) => c.conceptId));
+  await cross.close();
+  for (const l of [plain, reranked, blended]) await l.close();
+  store.close();
+});

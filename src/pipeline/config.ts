@@ -93,6 +93,24 @@ export const hubnessSchema = z.strictObject({
 });
 
 /**
+ * The rerank stage: an ONNX cross-encoder (any Hugging Face sequence-classification model)
+ * re-scores each query's top candidates: the mention against the concept's name and a few
+ * synonyms, as in xMEN.
+ */
+export const rerankSchema = z.strictObject({
+  type: z.literal('cross-encoder'),
+  /** A model folder or a Hugging Face id (e.g. cross-encoder/ms-marco-MiniLM-L-6-v2). */
+  model: z.string().min(1),
+  /** Candidates re-scored per query: more can recover a lower-ranked gold, each costs one pair. */
+  top: z.number().int().min(1).max(1000).default(20),
+  /** Synonyms appended to the concept's name ("name; synonym; synonym"). */
+  synonyms: z.number().int().min(0).max(20).default(3),
+  /** Final score = weight·σ(logit) + (1 − weight)·similarity; 1: the cross-encoder alone. */
+  weight: z.number().min(0).max(1).default(1),
+  device: z.enum(['cpu', 'cuda', 'auto']).default('cpu'),
+});
+
+/**
  * The decision stage (src/pipeline/decision.ts), written by `normkit calibrate` from dev
  * queries: the confidence model's weights and the NIL threshold.
  */
@@ -135,6 +153,7 @@ export const pipelineSchema = z.strictObject({
   fusion: fusionSchema.default({ method: 'weighted', rrfK: 60 }),
   /** Hubness correction of the generator's term scores (src/hubness/dbnorm.ts, docs/hubness.md). */
   hubness: hubnessSchema.default(() => hubnessSchema.parse({})),
+  rerank: rerankSchema.optional(),
   decision: decisionSchema.optional(),
 });
 
@@ -145,6 +164,7 @@ export type HubnessConfig = z.infer<typeof hubnessSchema>;
 export type DenseConfig = z.infer<typeof denseSchema>;
 export type FusionConfig = z.infer<typeof fusionSchema>;
 export type DecisionConfig = z.infer<typeof decisionSchema>;
+export type RerankConfig = z.infer<typeof rerankSchema>;
 
 /** Validates a configuration object; errors name the field (and its line, for a file). */
 export function parsePipeline(value: unknown, file = '(pipeline)', at?: Located): PipelineConfig {

@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LexicalIndex, type ConceptMatch, type IndexedTerm } from '../lexical/index.js';
 import { compareRanked } from '../rank.js';
@@ -24,6 +25,8 @@ import type { Progress } from '../progress.js';
 import type { HubnessConfig, PipelineConfig } from './config.js';
 import { candidateFeatures, confidenceOf } from './decision.js';
 import { DenseGenerator } from './dense.js';
+import { CrossEncoder } from '../encoders/cross-encoder.js';
+import { openCrossEncoder } from '../models/resolve.js';
 
 export interface ExtraTerm {
   conceptId: string;
@@ -81,6 +84,8 @@ export interface LinkCandidate {
   generators?: GeneratorScore[];
   /** The calibrated probability that this concept is right (pipelines with a `decision` section). */
   confidence?: number;
+  /** The cross-encoder reranker: its logit for (mention, concept text), and the score before it. */
+  rerank?: { model: string; score: number; before: number };
 }
 
 export interface LinkResult {
@@ -118,6 +123,8 @@ export class Linker {
   readonly dense: readonly DenseGenerator[];
   /** Fusion weight per generator (lexical first). */
   private readonly weights: readonly number[];
+  /** The rerank stage's cross-encoder, when the configuration has one. */
+  reranker: CrossEncoder | undefined;
 
   private constructor(init: {
     config: PipelineConfig;
@@ -226,6 +233,10 @@ export class Linker {
       );
     }
     const linker = new Linker({ config, vocabulary, index, pack, codes, buildSeconds: 0, fromCache: fromCache && dense.every((d) => d.fromCache), dense });
+    if (config.rerank) {
+      const r = config.rerank;
+      linker.reranker = existsSync(r.model) ? await CrossEncoder.load(r.model, { device: r.device }) : await openCrossEncoder(r.model, { dataDir: options.dataDir ?? join(tmpdir(), 'normkit'), device: r.device });
+    }
     const noBank = config.hubness.queryBank === 'given' && !options.queryBank?.length;
     if (config.hubness.method !== 'none' && !noBank) {
       const h = config.hubness;
@@ -331,16 +342,67 @@ export class Linker {
     const texts = normalized.flatMap((n, i) => (raw && queries[i]!.text !== n.text ? [n.text, queries[i]!.text] : [n.text]));
     const vectors: Float32Array[][] = [];
     for (const d of this.dense) vectors.push(await d.embed(texts));
+    // Ranked deeper than k when a later stage needs it: the reranker its `top`, the decision
+    // a runner-up (the top candidate's confidence depends on it).
+    const want = Math.max(k, this.config.decision ? 2 : 0, this.reranker ? this.config.rerank!.top : 0);
     let at = 0;
-    return queries.map((q, i) => {
+    const results = queries.map((q, i) => {
       const n = raw && q.text !== normalized[i]!.text ? 2 : 1;
       const own = vectors.map((v) => v.slice(at, at + n));
       at += n;
-      return this.linkNormalized(q.text, normalized[i]!, own, k, q.lang ? { lang: q.lang } : {});
+      return this.linkNormalized(q.text, normalized[i]!, own, want, q.lang ? { lang: q.lang } : {});
     });
+    if (this.reranker) await this.rerank(results);
+    return results.map((r) => this.decide(r, k));
   }
 
-  private linkNormalized(text: string, q: ReturnType<Linker['normalizeQuery']>, vectors: QueryVectors, k: number, search: { lang?: string }): LinkResult {
+  /** The cross-encoder's scores for each result's top candidates (the mention against the concept's name and synonyms), blended and re-sorted. */
+  private async rerank(results: LinkResult[]): Promise<void> {
+    const cfg = this.config.rerank!;
+    const pairs: Array<[string, string]> = [];
+    for (const r of results) for (const c of r.candidates.slice(0, cfg.top)) pairs.push([r.input, this.conceptText(c, cfg.synonyms)]);
+    const scores = await this.reranker!.scorePairs(pairs);
+    let at = 0;
+    for (const r of results) {
+      const top = r.candidates.slice(0, cfg.top).map((c) => {
+        const logit = scores[at++]!;
+        const similarity = c.hubness?.before ?? c.score;
+        const score = cfg.weight / (1 + Math.exp(-logit)) + (1 - cfg.weight) * similarity;
+        return { ...c, score, rerank: { model: cfg.model, score: logit, before: c.score } };
+      });
+      top.sort((a, b) => b.score - a.score || (a.conceptId < b.conceptId ? 1 : a.conceptId > b.conceptId ? -1 : 0));
+      r.candidates = [...top, ...r.candidates.slice(cfg.top)];
+    }
+  }
+
+  /** "name; synonym; synonym" of a candidate's concept, as the cross-encoder sees it (xMEN). */
+  private conceptText(c: LinkCandidate, synonyms: number): string {
+    const ci = this.conceptIndexOf().get(c.conceptId);
+    if (ci === undefined) return c.term.text;
+    const [from, to] = this.index.conceptTerms(ci);
+    const texts = [this.index.terms[from]!.text];
+    if (!texts.includes(c.term.text)) texts.push(c.term.text);
+    for (let t = from + 1; t < to && texts.length < 1 + synonyms; t++) if (!texts.includes(this.index.terms[t]!.text)) texts.push(this.index.terms[t]!.text);
+    return texts.slice(0, 1 + synonyms).join('; ');
+  }
+
+  private conceptIndexMap: Map<string, number> | undefined;
+
+  private conceptIndexOf(): Map<string, number> {
+    if (!this.conceptIndexMap) this.conceptIndexMap = new Map(this.index.conceptIds.map((id, i) => [id, i]));
+    return this.conceptIndexMap;
+  }
+
+  /** The decision stage: confidences and NIL (pipelines with a `decision` section), then the top k. */
+  private decide(r: LinkResult, k: number): LinkResult {
+    const decision = this.config.decision;
+    if (!decision) return { ...r, candidates: r.candidates.slice(0, k) };
+    const features = candidateFeatures(r.candidates);
+    const decided = r.candidates.map((c, i) => ({ ...c, confidence: confidenceOf(decision.confidence.weights, features[i]!) })).slice(0, k);
+    return { ...r, candidates: decided, nil: !decided.length || decided[0]!.confidence < decision.nilThreshold };
+  }
+
+  private linkNormalized(text: string, q: ReturnType<Linker['normalizeQuery']>, vectors: QueryVectors, want: number, search: { lang?: string }): LinkResult {
     const gen = this.config.generators[0];
     const { normalized, rulesFired, attributes, codes } = q;
     const byCode: LinkCandidate[] = [];
@@ -350,19 +412,12 @@ export class Linker {
       }
     }
     const raw = this.pack && this.config.normalize.raw === 'also' ? (this.config.normalize.fold === 'full' ? foldText(text) : text.toLowerCase()) : undefined;
-    const decision = this.config.decision;
-    // The confidence of the top candidate depends on the runner-up: always rank at least two.
-    const want = decision ? Math.max(k, 2) : k;
     const found =
       this.hubness || this.dense.length
         ? this.termSearch(text, normalized, raw, vectors, want, search)
         : this.plainSearch(text, normalized, raw, Math.min(want, gen.k), search);
     const candidates = [...byCode, ...found.filter((c) => !byCode.some((b) => b.conceptId === c.conceptId))].slice(0, want);
-    if (!decision) return { input: text, normalized, rulesFired, attributes, codes, candidates };
-    const weights = decision.confidence.weights;
-    const features = candidateFeatures(candidates);
-    const decided = candidates.map((c, i) => ({ ...c, confidence: confidenceOf(weights, features[i]!) })).slice(0, k);
-    return { input: text, normalized, rulesFired, attributes, codes, candidates: decided, nil: !decided.length || decided[0]!.confidence < decision.nilThreshold };
+    return { input: text, normalized, rulesFired, attributes, codes, candidates };
   }
 
   private plainSearch(text: string, normalized: string, raw: string | undefined, depth: number, search: { lang?: string }): LinkCandidate[] {
@@ -463,9 +518,10 @@ export class Linker {
     return out;
   }
 
-  /** Releases the dense generators' encoders. */
+  /** Releases the dense generators' encoders and the reranker. */
   async close(): Promise<void> {
     for (const d of this.dense) await d.close();
+    await this.reranker?.close();
   }
 }
 
