@@ -16,7 +16,7 @@ import { normalize } from './src/normalize/engine.js';
 import { loadPack } from './src/normalize/pack.js';
 import { renderNormalize } from './src/cli/normalize.js';
 import { resolveVocabulary, runEval } from './src/eval/run-eval.js';
-import { buildCommand, buildVectorIndex, calibrateCommand, renderBuild, renderCalibration, renderDocument, renderTraining, trainEncoderCommand, indexStats, renderIndexBuild, renderIndexStats, renderLink, renderTuning, tuneHubnessCommand, withMethod } from './src/cli/index-cmd.js';
+import { buildCommand, buildVectorIndex, calibrateCommand, trainRerankerCommand, renderBuild, renderCalibration, renderDocument, renderTraining, trainEncoderCommand, indexStats, renderIndexBuild, renderIndexStats, renderLink, renderTuning, tuneHubnessCommand, withMethod } from './src/cli/index-cmd.js';
 import { encoderFor, NGRAM_HASH_MODEL } from './src/encoders/open.js';
 import { HUBNESS_METHODS, type HubnessMethod } from './src/hubness/dbnorm.js';
 import { Linker } from './src/pipeline/linker.js';
@@ -517,6 +517,43 @@ program
       } finally {
         await linker.close();
       }
+    });
+  });
+
+program
+  .command('train-reranker')
+  .description("learn the pairwise reranker (no model download) on labeled queries; write it into a pipeline file")
+  .requiredOption('--vocab <name>', 'an imported vocabulary')
+  .requiredOption('--queries <file>', 'labeled query JSONL: a training or dev split (never the test split)')
+  .addOption(new Option('--preset <name>', `named pipeline to start from (${presetNames().join(', ')})`).default(DEFAULT_PRESET).conflicts('pipeline'))
+  .option('--pipeline <file>', 'pipeline configuration to start from')
+  .option('--top <n>', 'candidates per query the reranker re-scores', positiveInt, 20)
+  .option('--out <file>', 'write the pipeline with the reranker here (JSON)')
+  .option('--json', 'print as JSON')
+  .action(async (opts, cmd: Command) => {
+    const dataDir = resolveDataDir(cmd.optsWithGlobals<GlobalOptions>().dataDir);
+    const base = await pipelineFrom(opts);
+    await withStore(cmd, async (store) => {
+      const { name } = await resolveVocabulary(store, opts.vocab as string);
+      const { training, pipeline } = await trainRerankerCommand(store, name, base, {
+        dataDir,
+        queriesFile: opts.queries as string,
+        top: opts.top as number,
+        ...(opts.json ? {} : { progress: terminalProgress() }),
+      });
+      if (opts.out) {
+        const out = opts.out as string;
+        const tmp = `${out}.${process.pid}.tmp`;
+        writeFileSync(tmp, `${JSON.stringify(pipeline, null, 2)}\n`);
+        renameSync(tmp, out);
+      }
+      print(opts.json, { queries: training.queries, trainSuccessAt1: training.trainSuccessAt1, model: training.model, pipeline }, () =>
+        [
+          `trained on ${training.queries} queries whose gold is in the top ${opts.top as number}: Success@1 on them ${training.trainSuccessAt1.before.toFixed(4)} → ${training.trainSuccessAt1.after.toFixed(4)}`,
+          ...training.model.features.map((f, j) => `  ${f.padEnd(12)} ${training.model.weights[j]!.toFixed(3)}`),
+          opts.out ? `pipeline written to ${opts.out as string} (run normkit calibrate on it for confidences)` : 'add --out FILE to write the pipeline',
+        ].join('\n'),
+      );
     });
   });
 

@@ -13,6 +13,7 @@ import type { HubnessMethod } from '../hubness/dbnorm.js';
 import type { PipelineConfig } from '../pipeline/config.js';
 import { Linker, type LinkResult } from '../pipeline/linker.js';
 import { calibrate, type Calibration } from '../pipeline/decision.js';
+import { trainPairwise } from '../pipeline/pairwise.js';
 import type { DocumentResult } from '../pipeline/document.js';
 import { readQueries } from '../queries.js';
 import type { VocabStore } from '../store/store.js';
@@ -160,6 +161,29 @@ export async function calibrateCommand(
       options.minPrecision === undefined ? {} : { minPrecision: options.minPrecision },
     );
     return { calibration, pipeline: { ...pipeline, decision: calibration.decision } };
+  } finally {
+    await linker.close();
+  }
+}
+
+/** `normkit train-reranker`: learns the pairwise reranker on labeled queries; returns the pipeline with its rerank section. */
+export async function trainRerankerCommand(
+  store: VocabStore,
+  vocabulary: string,
+  pipeline: PipelineConfig,
+  options: { dataDir: string; queriesFile: string; top?: number; progress?: Progress },
+): Promise<{ training: ReturnType<typeof trainPairwise>; pipeline: PipelineConfig }> {
+  const { queries } = await readQueries(options.queriesFile);
+  const labeled = queries.filter((q) => q.gold.length > 0);
+  if (labeled.length === 0) throw new UsageError(`${options.queriesFile} has no queries with gold concepts to train on`);
+  const { rerank: _rerank, decision: _decision, ...firstStage } = pipeline;
+  const top = options.top ?? 20;
+  const linker = await Linker.build(store, vocabulary, firstStage, { cacheDir: join(options.dataDir, 'indexes'), dataDir: options.dataDir, ...(options.progress ? { progress: options.progress } : {}) });
+  try {
+    const results = await linker.linkMany(labeled, top);
+    const training = trainPairwise({ results: results.map((r, i) => ({ result: r, gold: labeled[i]!.gold })), depth: top, prior: (id) => linker.conceptPrior(id) });
+    // A confidence model fitted on the first stage does not fit the reranker's scores: it is dropped (run calibrate again).
+    return { training, pipeline: { ...firstStage, rerank: { type: 'trained', top, model: training.model } } };
   } finally {
     await linker.close();
   }

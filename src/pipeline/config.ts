@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { describeIssue } from '../vocab/importers/jsonl.js';
 import { parseLocated, type Located } from '../normalize/pack.js';
+import { PAIRWISE_FEATURES } from './pairwise.js';
 
 /** The lexical generator (src/lexical/index.ts): char n-gram TF-IDF fused with BM25 over stemmed words. */
 export const lexicalSchema = z.strictObject({
@@ -97,7 +98,7 @@ export const hubnessSchema = z.strictObject({
  * re-scores each query's top candidates: the mention against the concept's name and a few
  * synonyms, as in xMEN.
  */
-export const rerankSchema = z.strictObject({
+export const crossEncoderRerankSchema = z.strictObject({
   type: z.literal('cross-encoder'),
   /** A model folder or a Hugging Face id (e.g. cross-encoder/ms-marco-MiniLM-L-6-v2). */
   model: z.string().min(1),
@@ -109,6 +110,20 @@ export const rerankSchema = z.strictObject({
   weight: z.number().min(0).max(1).default(1),
   device: z.enum(['cpu', 'cuda', 'auto']).default('cpu'),
 });
+
+/** The trained pairwise reranker (src/pipeline/pairwise.ts), written by `normkit train-reranker`. */
+export const trainedRerankSchema = z.strictObject({
+  type: z.literal('trained'),
+  top: z.number().int().min(1).max(1000).default(20),
+  model: z.strictObject({
+    features: z.array(z.string()),
+    mean: z.array(z.number()),
+    std: z.array(z.number().positive()),
+    weights: z.array(z.number()),
+  }),
+});
+
+export const rerankSchema = z.discriminatedUnion('type', [crossEncoderRerankSchema, trainedRerankSchema]);
 
 /**
  * The decision stage (src/pipeline/decision.ts), written by `normkit calibrate` from dev
@@ -175,6 +190,14 @@ export function parsePipeline(value: unknown, file = '(pipeline)', at?: Located)
     throw new InputError([{ file, ...(line ? { line } : {}), field, reason, message }]);
   }
   const config = parsed.data;
+  if (config.rerank?.type === 'trained') {
+    const m = config.rerank.model;
+    const expected = PAIRWISE_FEATURES.join(', ');
+    if (m.features.join(', ') !== expected || m.mean.length !== m.features.length || m.std.length !== m.features.length || m.weights.length !== m.features.length) {
+      const line = at?.lineOf(['rerank', 'model']);
+      throw new InputError([{ file, ...(line ? { line } : {}), field: 'rerank.model', reason: 'invalid-field', message: `a trained reranker needs one mean, std and weight per feature, the features being: ${expected} (retrain it with normkit train-reranker)` }]);
+    }
+  }
   const weights = config.fusion.weights;
   if (weights && weights.length !== config.generators.length) {
     const line = at?.lineOf(['fusion', 'weights']);

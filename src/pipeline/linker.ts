@@ -25,6 +25,7 @@ import type { Progress } from '../progress.js';
 import type { HubnessConfig, PipelineConfig } from './config.js';
 import { candidateFeatures, confidenceOf } from './decision.js';
 import { DenseGenerator } from './dense.js';
+import { pairFeatures, pairwiseScores } from './pairwise.js';
 import { CrossEncoder } from '../encoders/cross-encoder.js';
 import { openCrossEncoder } from '../models/resolve.js';
 
@@ -125,6 +126,8 @@ export class Linker {
   private readonly weights: readonly number[];
   /** The rerank stage's cross-encoder, when the configuration has one. */
   reranker: CrossEncoder | undefined;
+  /** Training mentions per concept (the linker's extra terms): the trained reranker's prior. */
+  private priors: ReadonlyMap<string, number> = new Map();
 
   private constructor(init: {
     config: PipelineConfig;
@@ -233,7 +236,10 @@ export class Linker {
       );
     }
     const linker = new Linker({ config, vocabulary, index, pack, codes, buildSeconds: 0, fromCache: fromCache && dense.every((d) => d.fromCache), dense });
-    if (config.rerank) {
+    const priors = new Map<string, number>();
+    for (const e of extra) priors.set(e.conceptId, (priors.get(e.conceptId) ?? 0) + 1);
+    linker.priors = priors;
+    if (config.rerank?.type === 'cross-encoder') {
       const r = config.rerank;
       linker.reranker = existsSync(r.model) ? await CrossEncoder.load(r.model, { device: r.device }) : await openCrossEncoder(r.model, { dataDir: options.dataDir ?? join(tmpdir(), 'normkit'), device: r.device });
     }
@@ -344,7 +350,7 @@ export class Linker {
     for (const d of this.dense) vectors.push(await d.embed(texts));
     // Ranked deeper than k when a later stage needs it: the reranker its `top`, the decision
     // a runner-up (the top candidate's confidence depends on it).
-    const want = Math.max(k, this.config.decision ? 2 : 0, this.reranker ? this.config.rerank!.top : 0);
+    const want = Math.max(k, this.config.decision ? 2 : 0, this.config.rerank ? this.config.rerank.top : 0);
     let at = 0;
     const results = queries.map((q, i) => {
       const n = raw && q.text !== normalized[i]!.text ? 2 : 1;
@@ -352,13 +358,23 @@ export class Linker {
       at += n;
       return this.linkNormalized(q.text, normalized[i]!, own, want, q.lang ? { lang: q.lang } : {});
     });
-    if (this.reranker) await this.rerank(results);
+    if (this.config.rerank) await this.rerank(results);
     return results.map((r) => this.decide(r, k));
   }
 
   /** The cross-encoder's scores for each result's top candidates (the mention against the concept's name and synonyms), blended and re-sorted. */
   private async rerank(results: LinkResult[]): Promise<void> {
     const cfg = this.config.rerank!;
+    if (cfg.type === 'trained') {
+      for (const r of results) {
+        const top = r.candidates.slice(0, cfg.top);
+        const scores = pairwiseScores(cfg.model, pairFeatures({ input: r.input, candidates: top }, (id) => this.conceptPrior(id)));
+        const rescored = top.map((c, i) => ({ ...c, score: scores[i]!, rerank: { model: 'trained', score: scores[i]!, before: c.score } }));
+        rescored.sort((a, b) => b.score - a.score || (a.conceptId < b.conceptId ? 1 : a.conceptId > b.conceptId ? -1 : 0));
+        r.candidates = [...rescored, ...r.candidates.slice(cfg.top)];
+      }
+      return;
+    }
     const pairs: Array<[string, string]> = [];
     for (const r of results) for (const c of r.candidates.slice(0, cfg.top)) pairs.push([r.input, this.conceptText(c, cfg.synonyms)]);
     const scores = await this.reranker!.scorePairs(pairs);
@@ -516,6 +532,11 @@ export class Linker {
       if (out.length >= k) break;
     }
     return out;
+  }
+
+  /** How many of the linker's extra terms (training mentions) name a concept: the trained reranker's prior. */
+  conceptPrior(conceptId: string): number {
+    return this.priors.get(conceptId) ?? 0;
   }
 
   /** Releases the dense generators' encoders and the reranker. */

@@ -1,0 +1,90 @@
+/**
+ * The trained pairwise reranker (src/pipeline/pairwise.ts), trained on a dev split and
+ * reported on test (docs/pipelines.md):
+ *
+ *   tsx eval/reranker.ts [--group jobs|medical]
+ *
+ * jobs: trained on the JobBERT validation split, reported on MELO usa_q_en_c_en.
+ * medical: trained on NCBI-disease dev, reported on NCBI-disease test.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { PipelineConfig } from '../src/pipeline/config.js';
+import { Linker } from '../src/pipeline/linker.js';
+import { pairFeatures, pairwiseScores, trainPairwise } from '../src/pipeline/pairwise.js';
+import { pairedBootstrap } from '../src/eval/bootstrap.js';
+import { preset } from '../src/pipeline/presets.js';
+import { VocabStore } from '../src/store/store.js';
+import { LOADERS } from './loaders/index.js';
+import { importSpec, ROOT, sharedDataDir } from './shared.js';
+
+const shared = sharedDataDir();
+if (!shared) {
+  process.stderr.write('needs ../shared/data (or $NORMKIT_SHARED_DATA)\n');
+  process.exit(0);
+}
+const { values } = parseArgs({ options: { group: { type: 'string' } } });
+const cacheDir = join(process.env['NORMKIT_EVAL_CACHE'] ?? join(ROOT, '.normkit-eval'), 'indexes');
+const work = mkdtempSync(join(tmpdir(), 'normkit-reranker-'));
+const store = VocabStore.open(join(work, 'r.db'));
+const TOP = 20;
+
+async function linked(benchmark: string, params: Record<string, unknown>, config: PipelineConfig): Promise<{ s1: number; prior: (id: string) => number; results: Array<{ result: Awaited<ReturnType<Linker['link']>>; gold: string[] }> }> {
+  const loaded = await LOADERS[benchmark]!({ shared: shared!, params });
+  const run = loaded.runs[0]!;
+  const name = `${benchmark}-${run.name}`.replace(/[^a-z0-9-]/gi, '-');
+  await importSpec(store, work, run.vocabulary, name);
+  const extraTerms = [...(run.extraTerms ?? [])];
+  const linker = await Linker.build(store, name, { ...config, ...(run.filterTypes ? { filter: { types: run.filterTypes } } : {}) }, {
+    cacheDir,
+    extraTerms,
+    ...(extraTerms.length ? { queryBank: extraTerms.map((e) => ({ text: e.text, conceptIds: [e.conceptId], lang: e.lang })) } : {}),
+  });
+  const queries = run.queries.filter((q) => q.gold.every((g) => linker.hasConcept(g))).map((q) => ({ text: run.canonicalText?.get(q.qid) ?? q.text, gold: q.gold, ...(q.lang ? { lang: q.lang } : {}) }));
+  const results = await linker.linkMany(queries, TOP);
+  await linker.close();
+  const out = results.map((r, i) => ({ result: r, gold: queries[i]!.gold }));
+  return { s1: out.filter((o) => o.result.candidates[0] && o.gold.includes(o.result.candidates[0].conceptId)).length / Math.max(1, out.length), prior: (id) => linker.conceptPrior(id), results: out };
+}
+
+async function group(name: string, dev: [string, Record<string, unknown>], test: [string, Record<string, unknown>]): Promise<void> {
+  const { decision: _d, ...firstStage } = preset(name);
+  const d = await linked(dev[0], dev[1], firstStage);
+  // Two-fold cross-validation on dev: does the reranker help on dev queries it did not see?
+  const fold = (r: number) => d.results.filter((_, i) => i % 2 === r);
+  let cvBefore = 0;
+  let cvAfter = 0;
+  const perBefore: number[] = [];
+  const perAfter: number[] = [];
+  for (const f of [0, 1]) {
+    const m = trainPairwise({ results: fold(f), depth: TOP, prior: d.prior }).model;
+    for (const o of fold(1 - f)) {
+      const cands = o.result.candidates.slice(0, TOP);
+      const hitBefore = cands[0] && o.gold.includes(cands[0].conceptId) ? 1 : 0;
+      const s = pairwiseScores(m, pairFeatures({ input: o.result.input, candidates: cands }, d.prior));
+      const best = cands[s.indexOf(Math.max(...s))];
+      const hitAfter = best && o.gold.includes(best.conceptId) ? 1 : 0;
+      cvBefore += hitBefore;
+      cvAfter += hitAfter;
+      perBefore.push(hitBefore);
+      perAfter.push(hitAfter);
+    }
+  }
+  process.stdout.write(`\n## ${name}: two-fold cross-validation on ${dev[0]} (${d.results.length} queries): Success@1 ${(cvBefore / d.results.length).toFixed(4)} → ${(cvAfter / d.results.length).toFixed(4)} (paired bootstrap 95% CI of the difference ${JSON.stringify(pairedBootstrap(perBefore, perAfter, { seed: 5 }))})\n`);
+  const t = trainPairwise({ results: d.results, depth: TOP, prior: d.prior });
+  process.stdout.write(`## ${name}: trained on ${dev[0]} ${JSON.stringify(dev[1])} (${t.queries} queries with the gold in the top ${TOP}): Success@1 there ${t.trainSuccessAt1.before.toFixed(4)} → ${t.trainSuccessAt1.after.toFixed(4)}\n`);
+  process.stdout.write(`weights: ${t.model.features.map((f, j) => `${f} ${t.model.weights[j]!.toFixed(3)}`).join(', ')}\n`);
+  const before = await linked(test[0], test[1], firstStage);
+  const after = await linked(test[0], test[1], { ...firstStage, rerank: { type: 'trained', top: TOP, model: t.model } });
+  process.stdout.write(`test ${test[0]} ${JSON.stringify(test[1])} (${before.results.length} queries): Success@1 ${before.s1.toFixed(4)} → ${after.s1.toFixed(4)} with the reranker\n`);
+}
+
+try {
+  if (!values.group || values.group === 'jobs') await group('jobs', ['jobbert', {}], ['melo', { datasets: ['usa_q_en_c_en'] }]);
+  if (!values.group || values.group === 'medical') await group('medical', ['ncbi-disease', { split: 'dev' }], ['ncbi-disease', {}]);
+} finally {
+  store.close();
+  rmSync(work, { recursive: true, force: true });
+}
