@@ -57,6 +57,8 @@ export type { DocumentMentionLink, DocumentOptions, DocumentResult } from './pip
 export { linkFile } from './pipeline/link-file.js';
 export type { LinkFileOptions, LinkFileResult } from './pipeline/link-file.js';
 export { CROSSWALK_COLUMNS, mapVocabulary } from './pipeline/map.js';
+export { PAIRWISE_FEATURES, pairFeatures, pairwiseScores, trainPairwise } from './pipeline/pairwise.js';
+export type { PairwiseModel, PairwiseTraining } from './pipeline/pairwise.js';
 export type { MapOptions, MapResult } from './pipeline/map.js';
 export { encoderFor, openAnyEncoder, NGRAM_HASH_MODEL } from './encoders/open.js';
 export { NgramHashEncoder } from './encoders/ngram-hash.js';
@@ -83,7 +85,7 @@ export type { BankHits, BankNormalizer, Banks, HubnessMethod, HubnessParams, Sco
 export { diagnoseHubness, sampleTermQueries, tuneHubness } from './hubness/diagnostics.js';
 export type { DiagnosticQuery, HubnessDiagnostics, HubnessSide, LabeledQuery, TuningResult, TuningTrial } from './hubness/diagnostics.js';
 export { loadPipeline, parsePipeline, pipelineSchema } from './pipeline/config.js';
-export type { DecisionConfig, DenseConfig, FusionConfig, HubnessConfig, PipelineConfig, PipelineInput } from './pipeline/config.js';
+export type { DecisionConfig, DenseConfig, FusionConfig, HubnessConfig, PipelineConfig, PipelineInput, RerankConfig } from './pipeline/config.js';
 export { ABLATIONS, DEFAULT_PRESET, preset, presetNames } from './pipeline/presets.js';
 export { evaluateLinker, DEFAULT_METRICS } from './eval/evaluate.js';
 export type { EvaluateOptions, EvaluationReport, QueryOutcome } from './eval/evaluate.js';
