@@ -48,6 +48,26 @@ function positiveInt(value: string): number {
   return n;
 }
 
+/** Writes a pipeline configuration atomically (a temporary file, then a rename). */
+function writePipelineFile(out: string, pipeline: PipelineConfig): void {
+  const tmp = `${out}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(pipeline, null, 2)}\n`);
+  renameSync(tmp, out);
+}
+
+/** Options of the commands that fit something on dev queries and write a pipeline file. */
+function tuningCommand(parent: Command, name: string, description: string, queries: string): Command {
+  return parent
+    .command(name)
+    .description(description)
+    .requiredOption('--vocab <name>', 'an imported vocabulary')
+    .requiredOption('--queries <file>', queries)
+    .addOption(new Option('--preset <name>', `named pipeline to start from (${presetNames().join(', ')})`).default(DEFAULT_PRESET).conflicts('pipeline'))
+    .option('--pipeline <file>', 'pipeline configuration to start from')
+    .option('--out <file>', 'write the resulting pipeline configuration here (JSON)')
+    .option('--json', 'print as JSON');
+}
+
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
@@ -455,27 +475,14 @@ index
     });
   });
 
-index
-  .command('tune-hubness')
-  .description('pick the hubness method, β values and bank size by Success@1 on dev queries; write them into a pipeline file')
-  .requiredOption('--vocab <name>', 'an imported vocabulary')
-  .requiredOption('--queries <file>', 'dev query JSONL with gold concepts (never the test split)')
-  .addOption(new Option('--preset <name>', `named pipeline to start from (${presetNames().join(', ')})`).default(DEFAULT_PRESET).conflicts('pipeline'))
-  .option('--pipeline <file>', 'pipeline configuration JSON to start from')
-  .option('--out <file>', 'write the tuned pipeline configuration here (JSON)')
-  .option('--json', 'print as JSON')
+tuningCommand(index, 'tune-hubness', 'pick the hubness method, β values and bank size by Success@1 on dev queries; write them into a pipeline file', 'dev query JSONL with gold concepts (never the test split)')
   .action(async (opts, cmd: Command) => {
     const dataDir = resolveDataDir(cmd.optsWithGlobals<GlobalOptions>().dataDir);
     const base = await pipelineFrom(opts);
     await withStore(cmd, async (store) => {
       store.vocabulary(opts.vocab as string);
       const { result, pipeline } = await tuneHubnessCommand(store, opts.vocab as string, base, { dataDir, queriesFile: opts.queries as string });
-      if (opts.out) {
-        const out = opts.out as string;
-        const tmp = `${out}.${process.pid}.tmp`;
-        writeFileSync(tmp, `${JSON.stringify(pipeline, null, 2)}\n`);
-        renameSync(tmp, out);
-      }
+      if (opts.out) writePipelineFile(opts.out as string, pipeline);
       print(opts.json, { chosen: result.chosen, perMethod: result.perMethod, trials: result.trials, pipeline }, () => renderTuning(result, opts.out as string | undefined));
     });
   });
@@ -520,16 +527,8 @@ program
     });
   });
 
-program
-  .command('train-reranker')
-  .description("learn the pairwise reranker (no model download) on labeled queries; write it into a pipeline file")
-  .requiredOption('--vocab <name>', 'an imported vocabulary')
-  .requiredOption('--queries <file>', 'labeled query JSONL: a training or dev split (never the test split)')
-  .addOption(new Option('--preset <name>', `named pipeline to start from (${presetNames().join(', ')})`).default(DEFAULT_PRESET).conflicts('pipeline'))
-  .option('--pipeline <file>', 'pipeline configuration to start from')
+tuningCommand(program, 'train-reranker', 'learn the pairwise reranker (no model download) on labeled queries; write it into a pipeline file', 'labeled query JSONL: a training or dev split (never the test split)')
   .option('--top <n>', 'candidates per query the reranker re-scores', positiveInt, 20)
-  .option('--out <file>', 'write the pipeline with the reranker here (JSON)')
-  .option('--json', 'print as JSON')
   .action(async (opts, cmd: Command) => {
     const dataDir = resolveDataDir(cmd.optsWithGlobals<GlobalOptions>().dataDir);
     const base = await pipelineFrom(opts);
@@ -541,12 +540,7 @@ program
         top: opts.top as number,
         ...(opts.json ? {} : { progress: terminalProgress() }),
       });
-      if (opts.out) {
-        const out = opts.out as string;
-        const tmp = `${out}.${process.pid}.tmp`;
-        writeFileSync(tmp, `${JSON.stringify(pipeline, null, 2)}\n`);
-        renameSync(tmp, out);
-      }
+      if (opts.out) writePipelineFile(opts.out as string, pipeline);
       print(opts.json, { queries: training.queries, trainSuccessAt1: training.trainSuccessAt1, model: training.model, pipeline }, () =>
         [
           `trained on ${training.queries} queries whose gold is in the top ${opts.top as number}: Success@1 on them ${training.trainSuccessAt1.before.toFixed(4)} → ${training.trainSuccessAt1.after.toFixed(4)}`,
@@ -557,16 +551,8 @@ program
     });
   });
 
-program
-  .command('calibrate')
-  .description('fit the confidence of every candidate and the NIL threshold on dev queries; write them into a pipeline file')
-  .requiredOption('--vocab <name>', 'an imported vocabulary')
-  .requiredOption('--queries <file>', 'dev query JSONL with gold concepts, NIL queries with an empty gold list (never the test split)')
-  .addOption(new Option('--preset <name>', `named pipeline to start from (${presetNames().join(', ')})`).default(DEFAULT_PRESET).conflicts('pipeline'))
-  .option('--pipeline <file>', 'pipeline configuration to start from')
+tuningCommand(program, 'calibrate', 'fit the confidence of every candidate and the NIL threshold on dev queries; write them into a pipeline file', 'dev query JSONL with gold concepts, NIL queries with an empty gold list (never the test split)')
   .option('--min-precision <p>', 'without NIL queries: the lowest NIL threshold whose answers reach this precision (0–1)', probability)
-  .option('--out <file>', 'write the calibrated pipeline configuration here (JSON)')
-  .option('--json', 'print as JSON')
   .action(async (opts, cmd: Command) => {
     const dataDir = resolveDataDir(cmd.optsWithGlobals<GlobalOptions>().dataDir);
     const base = await pipelineFrom(opts);
@@ -578,12 +564,7 @@ program
         ...(opts.minPrecision !== undefined ? { minPrecision: opts.minPrecision as number } : {}),
         ...(opts.json ? {} : { progress: terminalProgress() }),
       });
-      if (opts.out) {
-        const out = opts.out as string;
-        const tmp = `${out}.${process.pid}.tmp`;
-        writeFileSync(tmp, `${JSON.stringify(pipeline, null, 2)}\n`);
-        renameSync(tmp, out);
-      }
+      if (opts.out) writePipelineFile(opts.out as string, pipeline);
       print(opts.json, { ...calibration, pipeline }, () => renderCalibration(calibration, opts.out as string | undefined));
     });
   });

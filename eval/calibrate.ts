@@ -8,44 +8,20 @@
  * medical: fitted on NCBI-disease dev, reliability on NCBI-disease test.
  * Prints the weights to put in src/pipeline/presets.ts and both reliability tables.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { PipelineConfig } from '../src/pipeline/config.js';
 import { calibrate, candidateFeatures, confidenceOf, reliability, type ReliabilityBin } from '../src/pipeline/decision.js';
-import { Linker } from '../src/pipeline/linker.js';
+import type { LinkResult } from '../src/pipeline/linker.js';
 import { preset } from '../src/pipeline/presets.js';
-import { VocabStore } from '../src/store/store.js';
-import { LOADERS } from './loaders/index.js';
-import { importSpec, ROOT, sharedDataDir } from './shared.js';
+import { evalWorkspace, linkBenchmarkRun } from './shared.js';
 
-const shared = sharedDataDir();
-if (!shared) {
-  process.stderr.write('needs ../shared/data (or $NORMKIT_SHARED_DATA)\n');
-  process.exit(0);
-}
 const { values } = parseArgs({ options: { group: { type: 'string' } } });
-const cacheDir = join(process.env['NORMKIT_EVAL_CACHE'] ?? join(ROOT, '.normkit-eval'), 'indexes');
-const work = mkdtempSync(join(tmpdir(), 'normkit-calibrate-'));
-const store = VocabStore.open(join(work, 'c.db'));
+const ws = evalWorkspace('calibrate');
 
-async function outcomes(benchmark: string, params: Record<string, unknown>, base: PipelineConfig): Promise<Array<{ candidates: Awaited<ReturnType<Linker['link']>>['candidates']; gold: string[] }>> {
-  const loaded = await LOADERS[benchmark]!({ shared: shared!, params });
-  const run = loaded.runs[0]!;
-  const name = `${benchmark}-${run.name}`.replace(/[^a-z0-9-]/gi, '-');
-  await importSpec(store, work, run.vocabulary, name);
-  const { decision: _d, ...config } = { ...base, ...(run.filterTypes ? { filter: { types: run.filterTypes } } : {}) };
-  const extraTerms = [...(run.extraTerms ?? [])];
-  const linker = await Linker.build(store, name, config, {
-    cacheDir,
-    extraTerms,
-    ...(extraTerms.length ? { queryBank: extraTerms.map((e) => ({ text: e.text, conceptIds: [e.conceptId], lang: e.lang })) } : {}),
-  });
-  const queries = run.queries.filter((q) => q.gold.every((g) => linker.hasConcept(g))).map((q) => ({ text: run.canonicalText?.get(q.qid) ?? q.text, gold: q.gold, ...(q.lang ? { lang: q.lang } : {}) }));
-  const results = await linker.linkMany(queries, 10);
-  await linker.close();
-  return results.map((r, i) => ({ candidates: r.candidates, gold: queries[i]!.gold }));
+async function outcomes(benchmark: string, params: Record<string, unknown>, base: PipelineConfig): Promise<Array<{ candidates: LinkResult['candidates']; gold: string[] }>> {
+  const { decision: _d, ...config } = base;
+  const { results } = await linkBenchmarkRun(ws, benchmark, params, config, 10);
+  return results.map((r) => ({ candidates: r.result.candidates, gold: r.gold }));
 }
 
 function table(bins: readonly ReliabilityBin[]): string {
@@ -68,6 +44,5 @@ try {
   if (!values.group || values.group === 'jobs') await group('jobs', ['jobbert', {}], ['melo', { datasets: ['usa_q_en_c_en'] }]);
   if (!values.group || values.group === 'medical') await group('medical', ['ncbi-disease', { split: 'dev' }], ['ncbi-disease', {}]);
 } finally {
-  store.close();
-  rmSync(work, { recursive: true, force: true });
+  ws.close();
 }

@@ -7,46 +7,21 @@
  * jobs: trained on the JobBERT validation split, reported on MELO usa_q_en_c_en.
  * medical: trained on NCBI-disease dev, reported on NCBI-disease test.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { PipelineConfig } from '../src/pipeline/config.js';
-import { Linker } from '../src/pipeline/linker.js';
+import type { LinkResult } from '../src/pipeline/linker.js';
 import { pairFeatures, pairwiseScores, trainPairwise } from '../src/pipeline/pairwise.js';
 import { pairedBootstrap } from '../src/eval/bootstrap.js';
 import { preset } from '../src/pipeline/presets.js';
-import { VocabStore } from '../src/store/store.js';
-import { LOADERS } from './loaders/index.js';
-import { importSpec, ROOT, sharedDataDir } from './shared.js';
+import { evalWorkspace, linkBenchmarkRun } from './shared.js';
 
-const shared = sharedDataDir();
-if (!shared) {
-  process.stderr.write('needs ../shared/data (or $NORMKIT_SHARED_DATA)\n');
-  process.exit(0);
-}
 const { values } = parseArgs({ options: { group: { type: 'string' } } });
-const cacheDir = join(process.env['NORMKIT_EVAL_CACHE'] ?? join(ROOT, '.normkit-eval'), 'indexes');
-const work = mkdtempSync(join(tmpdir(), 'normkit-reranker-'));
-const store = VocabStore.open(join(work, 'r.db'));
+const ws = evalWorkspace('reranker');
 const TOP = 20;
 
-async function linked(benchmark: string, params: Record<string, unknown>, config: PipelineConfig): Promise<{ s1: number; prior: (id: string) => number; results: Array<{ result: Awaited<ReturnType<Linker['link']>>; gold: string[] }> }> {
-  const loaded = await LOADERS[benchmark]!({ shared: shared!, params });
-  const run = loaded.runs[0]!;
-  const name = `${benchmark}-${run.name}`.replace(/[^a-z0-9-]/gi, '-');
-  await importSpec(store, work, run.vocabulary, name);
-  const extraTerms = [...(run.extraTerms ?? [])];
-  const linker = await Linker.build(store, name, { ...config, ...(run.filterTypes ? { filter: { types: run.filterTypes } } : {}) }, {
-    cacheDir,
-    extraTerms,
-    ...(extraTerms.length ? { queryBank: extraTerms.map((e) => ({ text: e.text, conceptIds: [e.conceptId], lang: e.lang })) } : {}),
-  });
-  const queries = run.queries.filter((q) => q.gold.every((g) => linker.hasConcept(g))).map((q) => ({ text: run.canonicalText?.get(q.qid) ?? q.text, gold: q.gold, ...(q.lang ? { lang: q.lang } : {}) }));
-  const results = await linker.linkMany(queries, TOP);
-  await linker.close();
-  const out = results.map((r, i) => ({ result: r, gold: queries[i]!.gold }));
-  return { s1: out.filter((o) => o.result.candidates[0] && o.gold.includes(o.result.candidates[0].conceptId)).length / Math.max(1, out.length), prior: (id) => linker.conceptPrior(id), results: out };
+async function linked(benchmark: string, params: Record<string, unknown>, config: PipelineConfig): Promise<{ s1: number; prior: (id: string) => number; results: Array<{ result: LinkResult; gold: string[] }> }> {
+  const { results, prior } = await linkBenchmarkRun(ws, benchmark, params, config, TOP);
+  return { s1: results.filter((o) => o.result.candidates[0] && o.gold.includes(o.result.candidates[0].conceptId)).length / Math.max(1, results.length), prior, results };
 }
 
 async function group(name: string, dev: [string, Record<string, unknown>], test: [string, Record<string, unknown>]): Promise<void> {
@@ -85,6 +60,5 @@ try {
   if (!values.group || values.group === 'jobs') await group('jobs', ['jobbert', {}], ['melo', { datasets: ['usa_q_en_c_en'] }]);
   if (!values.group || values.group === 'medical') await group('medical', ['ncbi-disease', { split: 'dev' }], ['ncbi-disease', {}]);
 } finally {
-  store.close();
-  rmSync(work, { recursive: true, force: true });
+  ws.close();
 }

@@ -1,5 +1,9 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import type { VocabStore } from '../src/store/store.js';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import type { PipelineConfig } from '../src/pipeline/config.js';
+import { Linker, type LinkResult } from '../src/pipeline/linker.js';
+import { VocabStore } from '../src/store/store.js';
+import { LOADERS } from './loaders/index.js';
 import { importVocabulary } from '../src/vocab/import.js';
 import type { VocabularySpec } from './loaders/types.js';
 import { dirname, join, resolve } from 'node:path';
@@ -66,3 +70,53 @@ export const DEV_SETS: readonly BenchmarkSpec[] = [
   { benchmark: 'codiesp', preset: 'medical', params: { split: 'dev' }, group: 'medical' },
   { benchmark: 'icd9-gem', preset: 'medical', params: { split: 'dev' }, group: 'medical' },
 ];
+
+/**
+ * A benchmark run's first run linked with a pipeline, as `npm run eval` links it: the run's
+ * vocabulary imported into `store` (under `work`), its type filter, its training mentions as
+ * extra terms and query bank, co-reference canonical forms; queries whose gold is in the
+ * vocabulary. Linkers are cached in `cacheDir`.
+ */
+export async function linkBenchmarkRun(
+  ctx: { shared: string; store: VocabStore; work: string; cacheDir: string },
+  benchmark: string,
+  params: Record<string, unknown>,
+  config: PipelineConfig,
+  k: number,
+): Promise<{ results: Array<{ result: LinkResult; gold: string[] }>; prior: (conceptId: string) => number }> {
+  const loaded = await LOADERS[benchmark]!({ shared: ctx.shared, params });
+  const run = loaded.runs[0]!;
+  const name = `${benchmark}-${run.name}`.replace(/[^a-z0-9-]/gi, '-');
+  await importSpec(ctx.store, ctx.work, run.vocabulary, name);
+  const extraTerms = [...(run.extraTerms ?? [])];
+  const linker = await Linker.build(ctx.store, name, { ...config, ...(run.filterTypes ? { filter: { types: run.filterTypes } } : {}) }, {
+    cacheDir: ctx.cacheDir,
+    extraTerms,
+    ...(extraTerms.length ? { queryBank: extraTerms.map((e) => ({ text: e.text, conceptIds: [e.conceptId], lang: e.lang })) } : {}),
+  });
+  const queries = run.queries.filter((q) => q.gold.every((g) => linker.hasConcept(g))).map((q) => ({ text: run.canonicalText?.get(q.qid) ?? q.text, gold: q.gold, ...(q.lang ? { lang: q.lang } : {}) }));
+  const results = await linker.linkMany(queries, k);
+  await linker.close();
+  return { results: results.map((r, i) => ({ result: r, gold: queries[i]!.gold })), prior: (id) => linker.conceptPrior(id) };
+}
+
+/** The workspace of a real-data eval script: ../shared/data (or exit 0 without it), a scratch store, the eval cache. */
+export function evalWorkspace(label: string): { shared: string; store: VocabStore; work: string; cacheDir: string; close(): void } {
+  const shared = sharedDataDir();
+  if (!shared) {
+    process.stderr.write('needs ../shared/data (or $NORMKIT_SHARED_DATA)\n');
+    process.exit(0);
+  }
+  const work = mkdtempSync(join(tmpdir(), `normkit-${label}-`));
+  const store = VocabStore.open(join(work, 'eval.db'));
+  return {
+    shared,
+    store,
+    work,
+    cacheDir: join(process.env['NORMKIT_EVAL_CACHE'] ?? join(ROOT, '.normkit-eval'), 'indexes'),
+    close() {
+      store.close();
+      rmSync(work, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -8,7 +8,8 @@ import { Linker } from '../src/pipeline/linker.js';
 import { preset } from '../src/pipeline/presets.js';
 import { VocabStore } from '../src/store/store.js';
 import { importVocabulary } from '../src/vocab/import.js';
-import { runCli } from './helpers/cli.js';
+import { ROOT, runCli } from './helpers/cli.js';
+import { runDocExample } from './helpers/doc-example.js';
 
 const CONDITIONS = join(import.meta.dirname, '..', 'data', 'demo', 'conditions.jsonl');
 const DOC =
@@ -66,23 +67,10 @@ test('CLI: link --document prints each mention with its concept', () => {
   assert.match(table.stdout, /AMI\s+.*I21\.9/);
 });
 
-test("docs/pipelines.md's document-mode example runs and prints what it says", async (t) => {
-  const { spawnSync } = await import('node:child_process');
-  const { readFileSync } = await import('node:fs');
-  const { ROOT } = await import('./helpers/cli.js');
-  const { tempDir } = await import('./helpers/tmp.js');
+test("docs/pipelines.md's document-mode example runs and prints what it says", (t) => {
   const doc = readFileSync(join(ROOT, 'docs', 'pipelines.md'), 'utf8');
   const block = /## Document mode[\s\S]*?```ts\n([\s\S]*?)```/.exec(doc)?.[1];
   assert.ok(block, 'docs/pipelines.md has a document-mode example');
-  const dir = tempDir(t);
-  const code = block
-    .replace("from 'normkit'", `from ${JSON.stringify(join(ROOT, 'src', 'index.ts'))}`)
-    .replace("'./normkit.db'", JSON.stringify(join(dir, 'normkit.db')))
-    .replace("'data/demo/conditions.jsonl'", JSON.stringify(join(ROOT, 'data/demo/conditions.jsonl')));
-  const file = join(dir, 'example.mts');
-  writeFileSync(file, code);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', file], { encoding: 'utf8', cwd: ROOT });
-  assert.equal(r.status, 0, r.stderr);
   const promised = [...block.matchAll(/^\/\/ (.*)$/gm)].map((m) => m[1]);
-  assert.deepEqual(r.stdout.trim().split('\n'), promised);
+  assert.deepEqual(runDocExample(t, block).trim().split('\n'), promised);
 });

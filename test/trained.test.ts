@@ -13,6 +13,7 @@ import { batchGradients, successAt1, trainEncoder, type TrainingConcept } from '
 import { metadataOf, trainOnVocabulary } from '../src/trained/vocabulary.js';
 import { VocabStore } from '../src/store/store.js';
 import { importVocabulary } from '../src/vocab/import.js';
+import { runDocExample } from './helpers/doc-example.js';
 import { ROOT, runCli } from './helpers/cli.js';
 
 const SPEC: FeaturizerSpec = { ...DEFAULT_FEATURIZER, buckets: 4096, maxFeatures: 64 };
@@ -176,13 +177,8 @@ test("docs/trained-encoder.md's library example runs on a trained model", async 
   const doc = readFileSync(join(ROOT, 'docs', 'trained-encoder.md'), 'utf8');
   const block = /```ts\n([\s\S]*?)```/.exec(doc)?.[1];
   assert.ok(block);
-  const code = `${block
-    .replace("from 'normkit'", `from ${JSON.stringify(join(ROOT, 'src', 'index.ts'))}`)
-    .replace("'models/esco-encoder'", JSON.stringify(join(dir, 'enc')))}\nconsole.log(a.length, b.length);\nawait encoder.close();\n`;
-  writeFileSync(join(dir, 'example.mts'), code);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(dir, 'example.mts')], { encoding: 'utf8', cwd: ROOT });
-  assert.equal(r.status, 0, r.stderr);
-  assert.equal(r.stdout.trim(), '8 8');
+  const stdout = runDocExample(t, block, { dir, replace: { 'models/esco-encoder': join(dir, 'enc') }, append: 'console.log(a.length, b.length);\nawait encoder.close();' });
+  assert.equal(stdout.trim(), '8 8');
 });
 
 test('training on a 50-concept fixture reaches 100% training-pair Success@1', async () => {

@@ -11,6 +11,7 @@ import { ExactIndex, HnswIndex } from '../src/vector/hnsw.js';
 import { SearchPool } from '../src/vector/pool.js';
 import { TermVectorIndex } from '../src/vector/term-index.js';
 import { importVocabulary } from '../src/vocab/import.js';
+import { runDocExample } from './helpers/doc-example.js';
 import { ROOT, runCli } from './helpers/cli.js';
 
 const SYLLABLES = ['car', 'dio', 'neu', 'ro', 'gas', 'tro', 'hep', 'at', 'itis', 'oma', 'path', 'y', 'derm', 'nephr', 'os', 'is', 'my', 'algia'];
@@ -225,15 +226,8 @@ test("docs/vector-index.md's library example runs", (t) => {
   const store = VocabStore.open(join(dir, 'normkit.db'));
   return importVocabulary(store, [join(ROOT, 'data', 'demo', 'conditions.jsonl')], { name: 'conditions' }).then(() => {
     store.close();
-    const code = block
-      .replace("from 'normkit'", `from ${JSON.stringify(join(ROOT, 'src', 'index.ts'))}`)
-      .replace("'./normkit.db'", JSON.stringify(join(dir, 'normkit.db')))
-      .replace("'./indexes'", JSON.stringify(join(dir, 'indexes')));
-    const file = join(dir, 'example.mts');
-    writeFileSync(file, code);
-    const r = spawnSync(process.execPath, ['--import', 'tsx', file], { encoding: 'utf8', cwd: ROOT });
-    assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /conceptId: 'I21\.9'/, 'the misspelt heart attack finds myocardial infarction');
+    const stdout = runDocExample(t, block, { dir, replace: { './indexes': join(dir, 'indexes') } });
+    assert.match(stdout, /conceptId: 'I21\.9'/, 'the misspelt heart attack finds myocardial infarction');
   });
 });
 
