@@ -1,3 +1,4 @@
+import { existsSync, readFileSync, truncateSync } from 'node:fs';
 import { basename } from 'node:path';
 import { InputError } from '../errors.js';
 import { readLines, type ReadLinesOptions } from './lines.js';
@@ -38,4 +39,24 @@ export async function* readJsonlObjects(file: string, options: ReadLinesOptions 
     }
     yield { lineNo: r.lineNo, value: value as Record<string, unknown> };
   }
+}
+
+/** Non-blank lines of a plain-text file (or stream), shaped like JSONL entries ({ text }). */
+export async function* readTextEntries(file: string | NodeJS.ReadableStream, options: ReadLinesOptions = {}): AsyncGenerator<JsonlLine> {
+  for await (const r of readLines(file, options)) {
+    if ('error' in r) yield { lineNo: r.lineNo, reason: r.error, message: r.message };
+    else if (r.text.trim()) yield { lineNo: r.lineNo, value: { text: r.text } };
+  }
+}
+
+/**
+ * The complete lines of an output file an interrupted run appended to: a partial last line
+ * (no newline) is cut off the file, and the complete part is returned (empty when absent).
+ */
+export function completeLinesOf(file: string): string {
+  if (!existsSync(file)) return '';
+  const buf = readFileSync(file);
+  const end = buf.lastIndexOf(0x0a) + 1;
+  if (end < buf.length) truncateSync(file, end);
+  return buf.subarray(0, end).toString('utf8');
 }

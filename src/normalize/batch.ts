@@ -6,8 +6,7 @@
 import { createWriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { InputError, type InputProblem } from '../errors.js';
-import { readJsonlObjects, type JsonlLine } from '../io/jsonl.js';
-import { readLines } from '../io/lines.js';
+import { readJsonlObjects, readTextEntries } from '../io/jsonl.js';
 import { silentProgress, type Progress } from '../progress.js';
 import { normalize, rulesFired, type NormalizeResult } from './engine.js';
 import type { CompiledPack } from './pack.js';
@@ -42,14 +41,6 @@ export function resultRecord(r: NormalizeResult, explain: boolean, extra: Record
   };
 }
 
-/** Non-blank lines of a text file, shaped like JSONL entries ({ text }). */
-async function* plainLines(file: string, onBytes: (b: number) => void): AsyncGenerator<JsonlLine> {
-  for await (const r of readLines(file, { onBytes })) {
-    if ('error' in r) yield { lineNo: r.lineNo, reason: r.error, message: r.message };
-    else if (r.text.trim()) yield { lineNo: r.lineNo, value: { text: r.text } };
-  }
-}
-
 export async function normalizeFile(input: string, output: string | undefined, options: BatchOptions): Promise<BatchResult> {
   const started = performance.now();
   const jsonl = /\.jsonl$/i.test(input);
@@ -71,7 +62,7 @@ export async function normalizeFile(input: string, output: string | undefined, o
       progress.advance(b - lastBytes);
       lastBytes = b;
     };
-    const source = jsonl ? readJsonlObjects(input, { onBytes }) : plainLines(input, onBytes);
+    const source = jsonl ? readJsonlObjects(input, { onBytes }) : readTextEntries(input, { onBytes });
     for await (const entry of source) {
       const at = { file: input, line: entry.lineNo };
       lines++;

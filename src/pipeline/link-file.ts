@@ -9,10 +9,9 @@
  *   as many inputs as there are complete results.
  * - Queries are linked in batches (the dense generators encode each batch at once).
  */
-import { createWriteStream, existsSync, readFileSync, statSync, truncateSync } from 'node:fs';
+import { createWriteStream, statSync } from 'node:fs';
 import { InputError, type InputProblem } from '../errors.js';
-import { readJsonlObjects, type JsonlLine } from '../io/jsonl.js';
-import { readLines } from '../io/lines.js';
+import { completeLinesOf, readJsonlObjects, readTextEntries } from '../io/jsonl.js';
 import { silentProgress, type Progress } from '../progress.js';
 import type { Linker, LinkResult } from './linker.js';
 
@@ -56,24 +55,6 @@ export function linkRecord(r: LinkResult, extra: Record<string, unknown> = {}): 
   };
 }
 
-/** Complete result lines in an earlier output; a partial last line is cut off. */
-function completeLines(output: string): number {
-  if (!existsSync(output)) return 0;
-  const buf = readFileSync(output);
-  const end = buf.lastIndexOf(0x0a) + 1;
-  if (end < buf.length) truncateSync(output, end);
-  let n = 0;
-  for (let i = 0; i < end; i++) if (buf[i] === 0x0a) n++;
-  return n;
-}
-
-async function* textLines(file: string | NodeJS.ReadableStream, onBytes: (b: number) => void): AsyncGenerator<JsonlLine> {
-  for await (const r of readLines(file, { onBytes })) {
-    if ('error' in r) yield { lineNo: r.lineNo, reason: r.error, message: r.message };
-    else if (r.text.trim()) yield { lineNo: r.lineNo, value: { text: r.text } };
-  }
-}
-
 export async function linkFile(linker: Linker, input: string, output: string | undefined, options: LinkFileOptions): Promise<LinkFileResult> {
   const started = performance.now();
   const format = options.format ?? (/\.jsonl$/i.test(input) ? 'jsonl' : 'text');
@@ -81,7 +62,7 @@ export async function linkFile(linker: Linker, input: string, output: string | u
   const progress = options.progress ?? silentProgress;
   const batchSize = options.batchSize ?? 256;
   if (options.resume && !output) throw new InputError([{ file: input, reason: 'invalid-option', message: '--resume needs --output (results already written are read from it)' }]);
-  const resumed = options.resume && output ? completeLines(output) : 0;
+  const resumed = options.resume && output ? completeLinesOf(output).split('\n').length - 1 : 0;
   const file = output ? createWriteStream(output, { flags: options.resume ? 'a' : 'w' }) : undefined;
   let writeError: Error | undefined;
   file?.on('error', (err) => (writeError ??= err));
@@ -112,7 +93,7 @@ export async function linkFile(linker: Linker, input: string, output: string | u
       lastBytes = b;
     };
     const stdin = input === '-' ? process.stdin : undefined;
-    const entries = format === 'jsonl' ? readJsonlObjects(input === '-' ? '(stdin)' : input, { onBytes, ...(stdin ? { stream: stdin } : {}) }) : textLines(stdin ?? input, onBytes);
+    const entries = format === 'jsonl' ? readJsonlObjects(input === '-' ? '(stdin)' : input, { onBytes, ...(stdin ? { stream: stdin } : {}) }) : readTextEntries(stdin ?? input, { onBytes });
     for await (const entry of entries) {
       const at = { file: input, line: entry.lineNo };
       if ('reason' in entry) {

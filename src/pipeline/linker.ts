@@ -565,7 +565,7 @@ type QueryVectors = ReadonlyArray<readonly Float32Array[]>;
 /** How much a normalized-only match loses against a match of the text as written. */
 const EXACT_TIE_MARGIN = 1e-4;
 /** A cosine this close to 1 is an exact match of the normalized texts. */
-const PERFECT = 1 - 1e-6;
+export const PERFECT = 1 - 1e-6;
 
 /** Each concept once, with its best match, in ranking order. */
 function bestPerConcept(matches: ConceptMatch[]): ConceptMatch[] {

@@ -16,11 +16,12 @@
  * whose best candidate is weak gets an ancestor row first when one covers the top
  * candidates; its candidates are then all "candidate" rows.
  */
-import { createWriteStream, existsSync, readFileSync, truncateSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
+import { completeLinesOf } from '../io/jsonl.js';
 import { stringify } from 'csv-stringify/sync';
 import { silentProgress, type Progress } from '../progress.js';
 import type { VocabStore } from '../store/store.js';
-import type { LinkCandidate, Linker } from './linker.js';
+import { PERFECT, type LinkCandidate, type Linker } from './linker.js';
 
 export interface MapOptions {
   k: number;
@@ -45,23 +46,14 @@ export interface MapResult {
 
 export const CROSSWALK_COLUMNS = ['source_id', 'source_label', 'rank', 'target_id', 'target_label', 'score', 'similarity', 'confidence', 'match', 'level'] as const;
 
-/** A perfect match of the normalized texts. */
-const PERFECT = 1 - 1e-6;
-
 function similarityOf(c: LinkCandidate): number {
   return c.generators?.[0]?.score ?? c.hubness?.before ?? c.score;
 }
 
 /** Source ids already complete in an earlier crosswalk (a partial last line is cut off). */
 function doneSources(output: string): Set<string> {
-  const done = new Set<string>();
-  if (!existsSync(output)) return done;
-  const buf = readFileSync(output);
-  const end = buf.lastIndexOf(0x0a) + 1;
-  if (end < buf.length) truncateSync(output, end);
-  const lines = buf.subarray(0, end).toString('utf8').split('\n').slice(1);
-  for (const l of lines) if (l) done.add(l.split('\t')[0]!);
-  return done;
+  const lines = completeLinesOf(output).split('\n').slice(1);
+  return new Set(lines.filter(Boolean).map((l) => l.split('\t')[0]!));
 }
 
 export async function mapVocabulary(store: VocabStore, source: string, target: string, linker: Linker, output: string, options: MapOptions): Promise<MapResult> {
