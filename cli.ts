@@ -10,7 +10,11 @@ import { renderModelFetch, renderModelInfo, renderModelList } from './src/cli/mo
 import { renderConcept, renderFetch, renderImport, renderList, renderStats } from './src/cli/vocab.js';
 import { resolveDataDir, storePath } from './src/config.js';
 import { runDemo } from './src/demo.js';
-import { ExitCode, NormkitError, UsageError } from './src/errors.js';
+import { ExitCode, NormkitError, NotFoundError, UsageError } from './src/errors.js';
+import { createApiKey } from './src/server/api-keys.js';
+import { loadServeConfig } from './src/server/config.js';
+import { startServer } from './src/server/serve.js';
+import { renderTable } from './src/cli/table.js';
 import { normalizeFile, resultRecord } from './src/normalize/batch.js';
 import { normalize } from './src/normalize/engine.js';
 import { loadPack } from './src/normalize/pack.js';
@@ -613,7 +617,90 @@ program
     });
   });
 
-for (const c of [...program.commands, ...vocab.commands, ...model.commands, ...index.commands]) c.exitOverride();
+program
+  .command('serve')
+  .description('run the HTTP API (docs at /docs, OpenAPI at /openapi.json); with no settings it serves the demo vocabularies, building what is missing first')
+  .option('--config <file>', 'settings file (YAML or JSON; docs/api.md lists the settings)')
+  .option('--host <host>', 'address to listen on (default 127.0.0.1)')
+  .option('--port <n>', 'port (default 8080; 0 picks a free one)', (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number (0–65535)');
+    return n;
+  })
+  .option('--workers <n>', 'search worker threads (default: the number of cores)', positiveInt)
+  .option('--vocab <name=preset...>', 'serve these vocabularies with these presets (e.g. esco=jobs mesh=medical)')
+  .option('--require-api-key', 'require an API key on every /v1 route (admin routes always need an admin key)')
+  .option('--read-only', 'a replica on a shared data dir built by another instance: load its indexes, never build, refuse admin changes')
+  .action(async (opts, cmd: Command) => {
+    const dataDir = resolveDataDir(cmd.optsWithGlobals<GlobalOptions>().dataDir);
+    const vocabularies = (opts.vocab as string[] | undefined)?.map((v) => {
+      const [name, p] = v.split('=');
+      if (!name || !p) throw new UsageError(`--vocab ${v}: give name=preset (presets: ${presetNames().join(', ')})`);
+      return { name, preset: p };
+    });
+    const config = loadServeConfig({
+      file: opts.config as string | undefined,
+      env: process.env,
+      flags: {
+        ...(opts.host ? { host: opts.host as string } : {}),
+        ...(opts.port !== undefined ? { port: opts.port as number } : {}),
+        ...(opts.workers ? { workers: opts.workers as number } : {}),
+        ...(vocabularies ? { vocabularies } : {}),
+        ...(opts.requireApiKey ? { auth: { required: true } } : {}),
+        ...(opts.readOnly ? { readOnly: true } : {}),
+      },
+    });
+    const server = await startServer(config, dataDir);
+    process.stderr.write(`normkit: serving on ${server.url} (docs: ${server.url}/docs); data dir ${dataDir}\n`);
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string): void => {
+        server.app.log.info({ signal }, 'shutting down: draining requests');
+        void server.stop().then(resolve);
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+    });
+  });
+
+const apikey = program.command('apikey').description('API keys for normkit serve (stored hashed in the store)').exitOverride();
+
+apikey
+  .command('create')
+  .description('create a key and print it (it is shown once)')
+  .requiredOption('--name <name>', 'who or what uses it')
+  .option('--admin', 'allow the admin routes (import, rebuild, synonyms, rules, jobs)')
+  .option('--json', 'print as JSON')
+  .action(async (opts, cmd: Command) => {
+    await withStore(cmd, (store) => {
+      const { key, info } = createApiKey(store, opts.name as string, opts.admin ? 'admin' : 'read');
+      print(opts.json, { key, ...info }, () => `${key}\n(${info.scope} key "${info.name}", id ${info.id}: store it now, it is not shown again)`);
+    });
+  });
+
+apikey
+  .command('list')
+  .description('list keys (prefix, scope, created, revoked)')
+  .option('--json', 'print as JSON')
+  .action(async (opts, cmd: Command) => {
+    await withStore(cmd, (store) => {
+      const keys = store.listApiKeys();
+      print(opts.json, keys, () => (keys.length ? renderTable(['id', 'name', 'prefix', 'scope', 'created', 'revoked'], keys.map((k) => [String(k.id), k.name, `${k.prefix}…`, k.scope, k.createdAt, k.revokedAt ?? ''])) : 'no API keys (normkit apikey create --name NAME)'));
+    });
+  });
+
+apikey
+  .command('revoke')
+  .description('revoke a key by id or name (takes effect at once, also on a running server)')
+  .argument('<key>', 'the key\'s id or name')
+  .action(async (idOrName: string, _opts, cmd: Command) => {
+    await withStore(cmd, (store) => {
+      const n = store.revokeApiKey(idOrName);
+      if (n === 0) throw new NotFoundError(`no live API key with id or name "${idOrName}"`);
+      process.stdout.write(`revoked ${n} key${n === 1 ? '' : 's'}\n`);
+    });
+  });
+
+for (const c of [...program.commands, ...vocab.commands, ...model.commands, ...index.commands, ...apikey.commands]) c.exitOverride();
 
 // `normkit … | head` closes stdout early: that is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

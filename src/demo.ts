@@ -12,8 +12,8 @@ import type { VocabStore } from './store/store.js';
 import { checksumFiles, importVocabulary } from './vocab/import.js';
 
 export const DEMO_VOCABULARIES = [
-  { name: 'demo-occupations', file: 'occupations.jsonl' },
-  { name: 'demo-conditions', file: 'conditions.jsonl' },
+  { name: 'demo-occupations', file: 'occupations.jsonl', preset: 'jobs' },
+  { name: 'demo-conditions', file: 'conditions.jsonl', preset: 'medical' },
 ] as const;
 
 export interface DemoQuery {
@@ -53,9 +53,8 @@ export interface DemoResult {
   render(): string;
 }
 
-/** Imports the demo vocabularies when missing or changed, then links the demo queries. */
-export async function runDemo(store: VocabStore, options: { queries?: readonly DemoQuery[]; cacheDir?: string; progress?: Progress } = {}): Promise<DemoResult> {
-  const queries = options.queries ?? DEMO_QUERIES;
+/** Imports the demo vocabularies when missing or changed; the names imported. */
+export async function ensureDemoVocabularies(store: VocabStore): Promise<string[]> {
   const imported: string[] = [];
   for (const v of DEMO_VOCABULARIES) {
     const file = join(demoDataDir(), v.file);
@@ -65,12 +64,19 @@ export async function runDemo(store: VocabStore, options: { queries?: readonly D
       imported.push(v.name);
     }
   }
+  return imported;
+}
+
+/** Imports the demo vocabularies when missing or changed, then links the demo queries. */
+export async function runDemo(store: VocabStore, options: { queries?: readonly DemoQuery[]; cacheDir?: string; progress?: Progress } = {}): Promise<DemoResult> {
+  const queries = options.queries ?? DEMO_QUERIES;
+  const imported = await ensureDemoVocabularies(store);
   const linkers = new Map<string, Linker>();
   const rows: DemoRow[] = [];
   for (const q of queries) {
     let linker = linkers.get(q.vocabulary);
     if (!linker) {
-      linker = await Linker.build(store, q.vocabulary, preset(q.vocabulary === 'demo-occupations' ? 'jobs' : 'medical'), {
+      linker = await Linker.build(store, q.vocabulary, preset(DEMO_VOCABULARIES.find((v) => v.name === q.vocabulary)?.preset ?? 'lexical'), {
         ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
         ...(options.progress ? { progress: options.progress } : {}),
       });

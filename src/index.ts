@@ -114,3 +114,11 @@ export { modelsDir, openCrossEncoder, openEncoder, resolveModel } from './models
 export type { ResolveOptions, ResolvedModel } from './models/resolve.js';
 export { listModels, modelInfo } from './models/catalog.js';
 export type { ModelInfo, ModelListEntry } from './models/catalog.js';
+export { startServer } from './server/serve.js';
+export type { RunningServer } from './server/serve.js';
+export { loadServeConfig, serveConfigSchema } from './server/config.js';
+export type { ServeConfig } from './server/config.js';
+export { createApiKey } from './server/api-keys.js';
+export type { ApiKeyInfo, ApiKeyScope } from './store/store.js';
+export { decideMapping, ancestorsIn } from './pipeline/map.js';
+export type { MappingRow } from './pipeline/map.js';

@@ -107,3 +107,38 @@ test('an index survives a round trip through bytes unchanged', () => {
   bad.write('{"format":"something-else"', 8);
   assert.throws(() => LexicalIndex.fromBuffer(bad));
 });
+
+test('searchTermsEither equals two searches merged by maximum (also and exclude included)', () => {
+  const rand = seededRandom(5);
+  const syll = ['car', 'dio', 'my', 'path', 'neu', 'ro', 'gen', 'ic', 'ma', 'lig', 'nant', 'tu', 'mor', 'ost', 'eo', 'sis'];
+  const word = () => Array.from({ length: 2 + Math.floor(rand() * 3) }, () => syll[Math.floor(rand() * syll.length)]).join('');
+  const vocab: IndexedTerm[] = [];
+  for (let c = 0; c < 200; c++) {
+    for (let t = 0; t < 1 + Math.floor(rand() * 3); t++) {
+      const norm = Array.from({ length: 1 + Math.floor(rand() * 3) }, word).join(' ');
+      vocab.push({ conceptId: `k${c}`, text: norm, norm, lang: 'en' });
+    }
+  }
+  for (const bm25Weight of [0, 0.5]) {
+    const index = LexicalIndex.build(vocab, { bm25Weight });
+    for (let q = 0; q < 30; q++) {
+      const a = Array.from({ length: 1 + Math.floor(rand() * 2) }, word).join(' ');
+      const b = rand() < 0.5 ? `${a} ${word()}` : word();
+      const k = 1 + Math.floor(rand() * 20);
+      const also = new Set(Array.from({ length: 5 }, () => Math.floor(rand() * vocab.length)));
+      const exclude = new Set([`k${Math.floor(rand() * 200)}`]);
+      const options = { also, exclude };
+      const merged = new Map<number, number>();
+      for (const text of [a, b]) for (const h of index.searchTerms(text, k, options)) if (!(merged.get(h.term)! >= h.score)) merged.set(h.term, h.score);
+      const expected = [...merged].map(([term, score]) => ({ term, score })).sort((x, y) => y.score - x.score || x.term - y.term);
+      const got = index.searchTermsEither(a, b, k, options);
+      assert.equal(got.length, expected.length, `${a} | ${b}`);
+      got.forEach((h, i) => {
+        assert.equal(h.term, expected[i]!.term);
+        assert.ok(Math.abs(h.score - expected[i]!.score) < 1e-12);
+      });
+    }
+    // The scratch arrays are left clean: a plain search afterwards is unchanged.
+    assert.deepEqual(index.searchTerms('cardio', 5), LexicalIndex.build(vocab, { bm25Weight }).searchTerms('cardio', 5));
+  }
+});

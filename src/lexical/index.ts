@@ -124,6 +124,9 @@ export class LexicalIndex {
   private readonly charMax: Float32Array;
   private readonly charScores: Float64Array;
   private readonly wordScores: Float64Array;
+  /** The second query's scores in `searchTermsEither`. */
+  private readonly charScoresB: Float64Array;
+  private readonly wordScoresB: Float64Array;
   /** Terms touched by the current query (a term is new while both its scores are 0). */
   private readonly touched: Int32Array;
   private nTouched = 0;
@@ -163,6 +166,8 @@ export class LexicalIndex {
     }
     this.charScores = new Float64Array(n);
     this.wordScores = new Float64Array(n);
+    this.charScoresB = new Float64Array(n);
+    this.wordScoresB = new Float64Array(n);
     this.touched = new Int32Array(n);
     this.slotOf = new Int32Array(init.conceptIds.length).fill(-1);
   }
@@ -302,9 +307,9 @@ export class LexicalIndex {
    * (0 when no query word is in the vocabulary). A term matching one query word of four
    * gets about a quarter of the view's weight, however poor the best match is.
    */
-  private accumulateWords(norm: string, lang: string | undefined): number {
+  private accumulateWords(norm: string, lang: string | undefined, scores = this.wordScores, others: readonly Float64Array[] = [this.charScores]): number {
     const { ids, idf, offsets, docs, weights } = this.word;
-    const { wordScores: scores, charScores, touched } = this;
+    const { touched } = this;
     const { k1, b } = this.options;
     const words = [...this.queryWords(norm, lang)].filter(([w]) => ids.has(w));
     const length = words.reduce((a, [, c]) => a + c, 0);
@@ -316,7 +321,11 @@ export class LexicalIndex {
       const qw = idf[id]! * c;
       for (let i = offsets[id]!, end = offsets[id + 1]!; i < end; i++) {
         const d = docs[i]!;
-        if (scores[d] === 0 && charScores[d] === 0) touched[n++] = d;
+        if (scores[d] === 0) {
+          let fresh = true;
+          for (let o = 0; fresh && o < others.length; o++) fresh = others[o]![d] === 0;
+          if (fresh) touched[n++] = d;
+        }
         scores[d]! += qw * weights[i]!;
       }
     }
@@ -395,6 +404,73 @@ export class LexicalIndex {
     if (!extra.length) return top;
     // The `also` terms with their scores, merged into the ranking.
     return [...top, ...extra].sort((a, b) => b.score - a.score || a.term - b.term);
+  }
+
+  /**
+   * `searchTerms` for two texts of one query (normalized, and as written), merged: each
+   * term keeps the better of its two scores, exactly as two searches merged by maximum,
+   * but the postings of the grams the texts share are read once.
+   */
+  searchTermsEither(a: string, b: string, k: number, options: SearchOptions & { exclude?: ReadonlySet<string>; also?: ReadonlySet<number> } = {}): Array<{ term: number; score: number }> {
+    if (a === b) return this.searchTerms(a, k, options);
+    if (k <= 0 && !options.also?.size) return [];
+    const wordWeight = this.options.bm25Weight;
+    const charW = 1 - wordWeight;
+    const { charScores: ca, charScoresB: cb, wordScores: wa, wordScoresB: wb, touched } = this;
+    // Char grams: the first text's in its own order (so its sums are the ones searchTerms
+    // makes), then the second text's other grams; each posting list read once.
+    const qa = this.charQuery(a);
+    const qb = new Map(this.charQuery(b).map((f) => [f.g, f.w]));
+    const grams: Array<[number, number, number]> = qa.map((f) => [f.g, f.w, qb.get(f.g) ?? 0]);
+    const inA = new Set(qa.map((f) => f.g));
+    for (const [g, w] of qb) if (!inA.has(g)) grams.push([g, 0, w]);
+    const { offsets, docs, weights } = this.char;
+    let n = this.nTouched;
+    for (const [g, w1, w2] of grams) {
+      for (let i = offsets[g]!, end = offsets[g + 1]!; i < end; i++) {
+        const d = docs[i]!;
+        const x = weights[i]!;
+        if (ca[d] === 0 && cb[d] === 0) touched[n++] = d;
+        ca[d]! += w1 * x;
+        cb[d]! += w2 * x;
+      }
+    }
+    this.nTouched = n;
+    let wordNormA = 0;
+    let wordNormB = 0;
+    if (wordWeight > 0) {
+      wordNormA = this.accumulateWords(a, options.lang, wa, [ca, cb, wb]);
+      wordNormB = this.accumulateWords(b, options.lang, wb, [ca, cb, wa]);
+    }
+    const wordWA = wordNormA > 0 ? wordWeight / wordNormA : 0;
+    const wordWB = wordNormB > 0 ? wordWeight / wordNormB : 0;
+    const { termConcept, conceptIds } = this;
+    const skip = options.exclude && options.exclude.size > 0 ? options.exclude : undefined;
+    const heapA = new TopScores(Math.max(k, 0));
+    const heapB = new TopScores(Math.max(k, 0));
+    const also = options.also && options.also.size > 0 ? options.also : undefined;
+    const extra = new Map<number, number>();
+    for (let i = 0; i < this.nTouched; i++) {
+      const d = touched[i]!;
+      const sa = charW * ca[d]! + wordWA * wa[d]!;
+      const sb = charW * cb[d]! + wordWB * wb[d]!;
+      ca[d] = 0;
+      cb[d] = 0;
+      wa[d] = 0;
+      wb[d] = 0;
+      if ((sa > 0 || sb > 0) && !(skip && skip.has(conceptIds[termConcept[d]!]!))) {
+        if (also?.has(d)) extra.set(d, Math.max(sa > 0 ? sa : -Infinity, sb > 0 ? sb : -Infinity));
+        else if (k > 0) {
+          if (sa > 0 && sa > heapA.floor) heapA.offer(sa, d);
+          if (sb > 0 && sb > heapB.floor) heapB.offer(sb, d);
+        }
+      }
+    }
+    this.nTouched = 0;
+    const best = new Map<number, number>();
+    for (const h of [...heapA.sorted(), ...heapB.sorted()]) if (!(best.get(h.index)! >= h.score)) best.set(h.index, h.score);
+    for (const [d, v] of extra) best.set(d, v);
+    return [...best].map(([term, score]) => ({ term, score })).sort((x, y) => y.score - x.score || x.term - y.term);
   }
 
   /** Position range of a concept's terms in `terms` (contiguous). */

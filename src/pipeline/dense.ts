@@ -123,11 +123,23 @@ export class DenseGenerator {
 
   /** The exact similarity of one term to a query vector. */
   similarity(vector: Float32Array, term: number): number {
-    const d = this.dim;
-    const base = term * d;
-    let s = 0;
-    for (let j = 0; j < d; j++) s += vector[j]! * this.vectors[base + j]!;
-    return s;
+    const vs = this.vectors;
+    const d = vector.length;
+    let at = term * d;
+    // Four partial sums: the loop runs about twice as fast as one accumulator.
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let j = 0;
+    for (; j + 3 < d; j += 4, at += 4) {
+      s0 += vector[j]! * vs[at]!;
+      s1 += vector[j + 1]! * vs[at + 1]!;
+      s2 += vector[j + 2]! * vs[at + 2]!;
+      s3 += vector[j + 3]! * vs[at + 3]!;
+    }
+    for (; j < d; j++, at++) s0 += vector[j]! * vs[at]!;
+    return s0 + s1 + (s2 + s3);
   }
 
   close(): Promise<void> {

@@ -41,6 +41,12 @@ export interface LinkerOptions {
   /** Terms added to the index only (e.g. a benchmark's training mentions). Unknown concepts are ignored. */
   extraTerms?: readonly ExtraTerm[];
   /**
+   * Whether a trained dense encoder also learns from the extra terms (as labeled pairs).
+   * Default true (benchmark training mentions); the service's custom synonyms are only
+   * indexed, so adding one does not retrain the encoder.
+   */
+  trainOnExtraTerms?: boolean;
+  /**
    * The hubness correction's query bank: training mentions or past queries with their
    * concepts. Without one, held-out vocabulary terms stand in (src/hubness/banks.ts).
    */
@@ -228,7 +234,7 @@ export class Linker {
           termTexts: index.terms.map((t) => t.text),
           termsKey: key,
           types: config.filter?.types,
-          labeled: extra.map((e) => ({ text: e.text, conceptId: e.conceptId })),
+          labeled: options.trainOnExtraTerms === false ? [] : extra.map((e) => ({ text: e.text, conceptId: e.conceptId })),
           cacheDir: options.cacheDir,
           dataDir: options.dataDir,
           progress: options.progress,
@@ -277,7 +283,7 @@ export class Linker {
   async searchBanks(h: HubnessConfig, given?: LinkerOptions['queryBank']): Promise<SerializedBanks> {
     const terms = this.index.terms;
     const retrieve = (b: BankQuery, depth: number, exclude: ReadonlySet<string>) =>
-      this.fusedTerms(b.norm, undefined, (b.vectors ?? []).map((v) => [v]), depth, { ...(b.lang ? { lang: b.lang } : {}), exclude }).map((x) => ({ term: x.term, score: x.score }));
+      this.fusedTerms(b.norm, undefined, (b.vectors ?? []).map((v) => [v]), depth, { ...(b.lang ? { lang: b.lang } : {}), exclude }).list.map((x) => ({ term: x.term, score: x.score }));
     const item = (text: string, lang: string | undefined, exclude: readonly string[]): BankQuery & { text: string } => {
       const q = this.normalizeQuery(text);
       return { norm: q.normalized, text: q.text, lang, exclude };
@@ -402,6 +408,12 @@ export class Linker {
     return texts.slice(0, 1 + synonyms).join('; ');
   }
 
+  /** A concept's preferred label (its first term in the index), or undefined when not indexed. */
+  conceptName(id: string): string | undefined {
+    const ci = this.conceptIndexOf().get(id);
+    return ci === undefined ? undefined : this.index.terms[this.index.conceptTerms(ci)[0]]!.text;
+  }
+
   private conceptIndexMap: Map<string, number> | undefined;
 
   private conceptIndexOf(): Map<string, number> {
@@ -428,8 +440,11 @@ export class Linker {
       }
     }
     const raw = this.pack && this.config.normalize.raw === 'also' ? (this.config.normalize.fold === 'full' ? foldText(text) : text.toLowerCase()) : undefined;
-    const found =
-      this.hubness || this.dense.length
+    // Nothing left to match (empty, or only noise and punctuation): no candidates rather than a dense generator's guess.
+    const empty = !/[\p{L}\p{N}]/u.test(normalized) && !(raw !== undefined && /[\p{L}\p{N}]/u.test(raw));
+    const found = empty
+      ? []
+      : this.hubness || this.dense.length
         ? this.termSearch(text, normalized, raw, vectors, want, search)
         : this.plainSearch(text, normalized, raw, Math.min(want, gen.k), search);
     const candidates = [...byCode, ...found.filter((c) => !byCode.some((b) => b.conceptId === c.conceptId))].slice(0, want);
@@ -453,10 +468,11 @@ export class Linker {
   }
 
   /**
-   * The generators' terms, fused (`fusion`), each with every generator's score and rank.
-   * Weighted fusion scores every returned term exactly under every generator (the lexical
-   * index scores the dense terms, the term vectors the lexical ones); RRF uses each
-   * generator's own list.
+   * The generators' terms, fused (`fusion`). The lexical generator returns `depth` terms;
+   * each dense generator its own `k` (at most `depth`). Weighted fusion scores every
+   * returned term exactly under every generator (the lexical index scores the dense terms,
+   * the term vectors the lexical ones); RRF uses each generator's own list. `parts` gives a
+   * term's score and rank under each generator (for explanations; built on demand).
    */
   private fusedTerms(
     normalized: string,
@@ -464,54 +480,93 @@ export class Linker {
     vectors: QueryVectors,
     depth: number,
     options: { lang?: string; exclude?: ReadonlySet<string> },
-  ): Array<{ term: number; score: number; parts: GeneratorScore[] }> {
-    const G = 1 + this.dense.length;
+  ): { list: Array<{ term: number; score: number; lexical: number }>; parts: (term: number) => GeneratorScore[] } {
     const exclude = options.exclude && options.exclude.size ? options.exclude : undefined;
     const terms = this.index.terms;
     const denseLists = this.dense.map((d, gi) => {
+      const k = Math.min(depth, d.config.k);
       const best = new Map<number, number>();
-      for (const v of vectors[gi]!) for (const h of d.search(v, exclude ? depth + 32 : depth)) if (!(best.get(h.term)! >= h.score)) best.set(h.term, h.score);
+      for (const v of vectors[gi]!) for (const h of d.search(v, exclude ? k + 32 : k)) if (!(best.get(h.term)! >= h.score)) best.set(h.term, h.score);
       const hits = [...best].map(([term, score]) => ({ term, score })).sort((a, b) => b.score - a.score || a.term - b.term);
-      return (exclude ? hits.filter((h) => !exclude.has(terms[h.term]!.conceptId)) : hits).slice(0, depth);
+      return (exclude ? hits.filter((h) => !exclude.has(terms[h.term]!.conceptId)) : hits).slice(0, k);
     });
     const rrf = this.config.fusion.method === 'rrf';
     const also = !rrf && denseLists.length ? new Set(denseLists.flatMap((l) => l.map((h) => h.term))) : undefined;
     const lexOptions = { ...(options.lang ? { lang: options.lang } : {}), ...(exclude ? { exclude } : {}), ...(also ? { also } : {}) };
     const lexical = new Map<number, number>();
-    for (const text of raw !== undefined && raw !== normalized ? [normalized, raw] : [normalized]) {
-      for (const hit of this.index.searchTerms(text, depth, lexOptions)) if (!(lexical.get(hit.term)! >= hit.score)) lexical.set(hit.term, hit.score);
+    const hits = raw !== undefined && raw !== normalized ? this.index.searchTermsEither(normalized, raw, depth, lexOptions) : this.index.searchTerms(normalized, depth, lexOptions);
+    for (const hit of hits) lexical.set(hit.term, hit.score);
+    let lexRanks: Map<number, number> | undefined;
+    const lexRank = (term: number): number | null => {
+      lexRanks ??= new Map([...lexical].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([t], i) => [t, i + 1] as const));
+      return lexRanks.get(term) ?? null;
+    };
+    if (!this.dense.length) {
+      return {
+        list: [...lexical].map(([term, score]) => ({ term, score, lexical: score })),
+        parts: (term) => [{ generator: 'lexical', score: lexical.get(term) ?? 0, rank: lexRank(term) }],
+      };
     }
-    if (G === 1) return [...lexical].map(([term, score], i) => ({ term, score, parts: [{ generator: 'lexical', score, rank: i + 1 }] }));
-    const lexRank = new Map([...lexical].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([t], i) => [t, i + 1] as const));
-    const denseRank = denseLists.map((l) => new Map(l.map((h, i) => [h.term, i + 1] as const)));
-    const all = new Set<number>([...lexical.keys(), ...denseLists.flatMap((l) => l.map((h) => h.term))]);
-    const out: Array<{ term: number; score: number; parts: GeneratorScore[] }> = [];
-    for (const term of all) {
-      const parts: GeneratorScore[] = [{ generator: 'lexical', score: lexical.get(term) ?? 0, rank: lexRank.get(term) ?? null }];
-      this.dense.forEach((d, gi) => parts.push({ generator: `dense:${d.config.model}`, score: Math.max(...vectors[gi]!.map((v) => d.similarity(v, term))), rank: denseRank[gi]!.get(term) ?? null }));
-      let score = 0;
-      parts.forEach((p, gi) => {
-        if (rrf) score += p.rank === null ? 0 : this.weights[gi]! / (this.config.fusion.rrfK + p.rank);
-        else score += this.weights[gi]! * p.score;
-      });
-      out.push({ term, score, parts });
-    }
-    return out.sort((a, b) => b.score - a.score || a.term - b.term);
+    const all = [...new Set<number>([...lexical.keys(), ...(also ?? denseLists.flatMap((l) => l.map((h) => h.term)))])];
+    // Each dense generator's exact similarity of every term (the best over the query's vectors).
+    const denseScores = this.dense.map((d, gi) => {
+      const out = new Float64Array(all.length);
+      const vs = vectors[gi]!;
+      for (let i = 0; i < all.length; i++) {
+        let best = -Infinity;
+        for (const v of vs) {
+          const sim = d.similarity(v, all[i]!);
+          if (sim > best) best = sim;
+        }
+        out[i] = best;
+      }
+      return out;
+    });
+    const denseRanks = denseLists.map((l) => new Map(l.map((h, i) => [h.term, i + 1] as const)));
+    const position = new Map(all.map((t, i) => [t, i] as const));
+    const w = this.weights;
+    const rrfK = this.config.fusion.rrfK;
+    const list = all.map((term, i) => {
+      const lex = lexical.get(term) ?? 0;
+      let score: number;
+      if (rrf) {
+        const r = lexRank(term);
+        score = r === null ? 0 : w[0]! / (rrfK + r);
+        denseRanks.forEach((ranks, gi) => {
+          const dr = ranks.get(term);
+          if (dr !== undefined) score += w[gi + 1]! / (rrfK + dr);
+        });
+      } else {
+        score = w[0]! * lex;
+        for (let gi = 0; gi < denseScores.length; gi++) score += w[gi + 1]! * denseScores[gi]![i]!;
+      }
+      return { term, score, lexical: lex };
+    });
+    list.sort((a, b) => b.score - a.score || a.term - b.term);
+    return {
+      list,
+      parts: (term) => {
+        const i = position.get(term)!;
+        return [
+          { generator: 'lexical', score: lexical.get(term) ?? 0, rank: lexRank(term) },
+          ...this.dense.map((d, gi) => ({ generator: `dense:${d.config.model}`, score: denseScores[gi]![i]!, rank: denseRanks[gi]!.get(term) ?? null })),
+        ];
+      },
+    };
   }
 
   /** Fused term scores, re-scored by the hubness correction when configured, then the best term per concept. */
   private termSearch(text: string, normalized: string, raw: string | undefined, vectors: QueryVectors, k: number, search: { lang?: string }): LinkCandidate[] {
     const h = this.hubness;
     const depth = h ? h.config.candidates : Math.max(...this.config.generators.map((g) => g.k));
-    const fused = this.fusedTerms(normalized, raw, vectors, depth, search);
+    const { list: fused, parts } = this.fusedTerms(normalized, raw, vectors, depth, search);
     const terms = this.index.terms;
     const rawKey = this.pack ? foldText(text) : undefined;
     const scored = fused.map((x) => ({
       item: x.term,
       // A perfect lexical match of a normalized form loses the near-tie against the term as written.
-      score: rawKey !== undefined && x.parts[0]!.score >= PERFECT && foldText(terms[x.term]!.text) !== rawKey ? x.score * (1 - EXACT_TIE_MARGIN) : x.score,
+      score: rawKey !== undefined && x.lexical >= PERFECT && foldText(terms[x.term]!.text) !== rawKey ? x.score * (1 - EXACT_TIE_MARGIN) : x.score,
     }));
-    const parts = new Map(fused.map((x) => [x.term, x.parts]));
     const before = new Map(scored.map((x) => [x.item, x.score]));
     const ranked = h ? correctScores(scored, h.config, h.banks) : scored.sort((a, b) => b.score - a.score || a.item - b.item);
     const out: LinkCandidate[] = [];
@@ -527,7 +582,7 @@ export class Linker {
         term: { text: t.text, lang: t.lang },
         generator: several ? 'fusion' : this.config.generators[0].type,
         ...(h ? { hubness: { method: h.config.method, before: before.get(item)! } } : {}),
-        ...(several ? { generators: parts.get(item)! } : {}),
+        ...(several ? { generators: parts(item) } : {}),
       });
       if (out.length >= k) break;
     }

@@ -21,7 +21,7 @@ import { completeLinesOf } from '../io/jsonl.js';
 import { stringify } from 'csv-stringify/sync';
 import { silentProgress, type Progress } from '../progress.js';
 import type { VocabStore } from '../store/store.js';
-import { PERFECT, type LinkCandidate, type Linker } from './linker.js';
+import { PERFECT, type LinkCandidate, type Linker, type LinkResult } from './linker.js';
 
 export interface MapOptions {
   k: number;
@@ -56,6 +56,83 @@ function doneSources(output: string): Set<string> {
   return new Set(lines.filter(Boolean).map((l) => l.split('\t')[0]!));
 }
 
+/** One row of a mapping: a target concept, how it matched, and its scores (none for an ancestor). */
+export interface MappingRow {
+  rank: number;
+  targetId: string;
+  /** exact, code or linked (the top candidate), candidate (the others), ancestor (the fallback). */
+  match: 'exact' | 'code' | 'linked' | 'candidate' | 'ancestor';
+  /** For an ancestor, how many levels above the top candidate; else 0. */
+  level: number;
+  score?: number;
+  similarity?: number;
+  confidence?: number;
+}
+
+/**
+ * How one source text maps (Text2Node): its ranked candidates, and, when the best is weak
+ * (NIL, or similarity below `minSimilarity`), the deepest target concept that is an ancestor
+ * of the top `cover` candidates first. `match` sums the source up: the top row's match,
+ * `nil` when weak and no common ancestor exists, `none` without candidates.
+ */
+export function decideMapping(
+  r: LinkResult,
+  ancestors: (id: string) => ReadonlyMap<string, number>,
+  options: { cover?: number; minSimilarity?: number } = {},
+): { match: MappingRow['match'] | 'nil' | 'none'; rows: MappingRow[] } {
+  const cands = r.candidates;
+  if (!cands.length) return { match: 'none', rows: [] };
+  const cover = options.cover ?? 3;
+  const top = cands[0]!;
+  const weak = r.nil === true || (options.minSimilarity !== undefined && similarityOf(top) < options.minSimilarity);
+  const rows: MappingRow[] = [];
+  let match: MappingRow['match'] | 'nil' | undefined;
+  if (weak) {
+    // The deepest target concept that is an ancestor (or self) of each of the top candidates.
+    const chains = cands.slice(0, cover).map((c) => ancestors(c.conceptId));
+    let best: { id: string; level: number } | undefined;
+    for (const [id, d] of chains[0]!) {
+      if (!chains.every((ch) => ch.has(id))) continue;
+      if (!best || d < best.level) best = { id, level: d };
+    }
+    if (best && best.level > 0) {
+      rows.push({ rank: 1, targetId: best.id, match: 'ancestor', level: best.level });
+      match = 'ancestor';
+    } else match = 'nil';
+  }
+  cands.forEach((c, ci) => {
+    const sim = similarityOf(c);
+    const m = weak || ci > 0 ? 'candidate' : c.generator === 'code' ? 'code' : sim >= PERFECT ? 'exact' : 'linked';
+    match ??= m;
+    rows.push({ rank: rows.length + 1, targetId: c.conceptId, match: m, level: 0, score: c.score, similarity: sim, ...(c.confidence !== undefined ? { confidence: c.confidence } : {}) });
+  });
+  return { match: match!, rows };
+}
+
+/** A vocabulary's ancestors of a concept by distance (itself at 0), breadth first; memoized. */
+export function ancestorsIn(store: VocabStore, vocabulary: string): (id: string) => Map<string, number> {
+  const parentsOf = new Map<string, string[]>();
+  const parents = (id: string): string[] => {
+    let p = parentsOf.get(id);
+    if (!p) parentsOf.set(id, (p = store.concept(vocabulary, id).parents.map((r) => r.id)));
+    return p;
+  };
+  return (id) => {
+    const dist = new Map([[id, 0]]);
+    const queue = [id];
+    while (queue.length) {
+      const c = queue.shift()!;
+      for (const p of parents(c)) {
+        if (!dist.has(p)) {
+          dist.set(p, dist.get(c)! + 1);
+          queue.push(p);
+        }
+      }
+    }
+    return dist;
+  };
+}
+
 export async function mapVocabulary(store: VocabStore, source: string, target: string, linker: Linker, output: string, options: MapOptions): Promise<MapResult> {
   const started = performance.now();
   const progress = options.progress ?? silentProgress;
@@ -70,27 +147,7 @@ export async function mapVocabulary(store: VocabStore, source: string, target: s
   if (!(options.resume && done.size)) out.write(stringify([[...CROSSWALK_COLUMNS]], { delimiter: '\t' }));
   const byMatch: Record<string, number> = {};
   const labelOf = (id: string): string => store.concept(target, id).name;
-  const parentsOf = new Map<string, string[]>();
-  const parents = (id: string): string[] => {
-    let p = parentsOf.get(id);
-    if (!p) parentsOf.set(id, (p = store.concept(target, id).parents.map((r) => r.id)));
-    return p;
-  };
-  /** Ancestors of a target concept by distance (itself at 0), breadth first. */
-  const ancestors = (id: string): Map<string, number> => {
-    const dist = new Map([[id, 0]]);
-    const queue = [id];
-    while (queue.length) {
-      const c = queue.shift()!;
-      for (const p of parents(c)) {
-        if (!dist.has(p)) {
-          dist.set(p, dist.get(c)! + 1);
-          queue.push(p);
-        }
-      }
-    }
-    return dist;
-  };
+  const ancestors = ancestorsIn(store, target);
   const batchSize = options.batchSize ?? 256;
   progress.start(`mapping ${source} → ${target}`, todo.length, 'concepts');
   try {
@@ -112,28 +169,11 @@ export async function mapVocabulary(store: VocabStore, source: string, target: s
           byMatch['none'] = (byMatch['none'] ?? 0) + 1;
           return;
         }
-        const top = cands[0]!;
-        const weak = r.nil === true || (options.minSimilarity !== undefined && similarityOf(top) < options.minSimilarity);
-        let rank = 1;
-        if (weak) {
-          // The deepest target concept that is an ancestor (or self) of each of the top candidates.
-          const chains = cands.slice(0, cover).map((c) => ancestors(c.conceptId));
-          let best: { id: string; level: number } | undefined;
-          for (const [id, d] of chains[0]!) {
-            if (!chains.every((ch) => ch.has(id))) continue;
-            if (!best || d < best.level) best = { id, level: d };
-          }
-          if (best && best.level > 0) {
-            rows.push([src.id, src.label, rank++, best.id, labelOf(best.id), '', '', '', 'ancestor', best.level]);
-            byMatch['ancestor'] = (byMatch['ancestor'] ?? 0) + 1;
-          } else byMatch['nil'] = (byMatch['nil'] ?? 0) + 1;
+        const decided = decideMapping(r, ancestors, { cover, ...(options.minSimilarity !== undefined ? { minSimilarity: options.minSimilarity } : {}) });
+        byMatch[decided.match] = (byMatch[decided.match] ?? 0) + 1;
+        for (const m of decided.rows) {
+          rows.push([src.id, src.label, m.rank, m.targetId, labelOf(m.targetId), m.score === undefined ? '' : m.score.toFixed(4), m.similarity === undefined ? '' : m.similarity.toFixed(4), fmt(m.confidence), m.match, m.level]);
         }
-        cands.forEach((c, ci) => {
-          const sim = similarityOf(c);
-          const match = weak ? 'candidate' : ci > 0 ? 'candidate' : c.generator === 'code' ? 'code' : sim >= PERFECT ? 'exact' : 'linked';
-          if (ci === 0 && !weak) byMatch[match] = (byMatch[match] ?? 0) + 1;
-          rows.push([src.id, src.label, rank++, c.conceptId, labelOf(c.conceptId), c.score.toFixed(4), sim.toFixed(4), fmt(c.confidence), match, 0]);
-        });
       });
       out.write(stringify(rows, { delimiter: '\t' }));
       if (writeError) throw writeError;

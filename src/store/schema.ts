@@ -86,6 +86,35 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (idx, label)
   ) WITHOUT ROWID;
   `,
+  // v4: what the HTTP service keeps (normkit serve): API keys (sha256 of the key, never the
+  // key), and the custom synonyms and rules added through the admin API, by vocabulary
+  // name so that they survive a re-import (synonyms of concepts that no longer exist are
+  // skipped when the index is built).
+  `
+  CREATE TABLE api_keys (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    hash       BLOB NOT NULL UNIQUE,
+    prefix     TEXT NOT NULL,
+    scope      TEXT NOT NULL CHECK (scope IN ('read', 'admin')),
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+  );
+  CREATE TABLE custom_terms (
+    id         INTEGER PRIMARY KEY,
+    vocab_name TEXT NOT NULL,
+    cid        TEXT NOT NULL,
+    text       TEXT NOT NULL,
+    lang       TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (vocab_name, cid, text, lang)
+  );
+  CREATE TABLE custom_rules (
+    vocab_name TEXT PRIMARY KEY,
+    pack       TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

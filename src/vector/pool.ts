@@ -5,7 +5,8 @@
  * transferred buffer, split evenly across the workers.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../worker-start.js';
 import type { HnswParams, VectorHit } from './hnsw.js';
 
 export interface PoolIndex {
@@ -19,19 +20,6 @@ export interface PoolIndex {
 interface Pending {
   resolve: (r: { labels: Int32Array; scores: Float32Array }) => void;
   reject: (e: Error) => void;
-}
-
-/**
- * Starts the worker module: the compiled .js beside this file, or, when running from the
- * TypeScript sources (tests, `tsx`), the .ts source after registering tsx's loader in the
- * worker.
- */
-function startWorker(workerData: PoolIndex): Worker {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./search-worker.js', here), { workerData });
-  const src = new URL('./search-worker.ts', here).href;
-  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(src)}); });`;
-  return new Worker(boot, { eval: true, workerData });
 }
 
 export class SearchPool {
@@ -49,7 +37,7 @@ export class SearchPool {
     const workers: Worker[] = [];
     const ready: Array<Promise<void>> = [];
     for (let i = 0; i < Math.max(1, size); i++) {
-      const w = startWorker(index);
+      const w = startWorker(import.meta.url, 'search-worker', index);
       workers.push(w);
       ready.push(
         new Promise<void>((resolve, reject) => {

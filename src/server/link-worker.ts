@@ -1,0 +1,74 @@
+/**
+ * A pool worker: holds linkers by key (vocabulary and index generation), loaded from the
+ * index cache, and runs operations on them. A dropped linker is closed once the operations
+ * already running on it have finished, so a hot swap never fails a request.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { Linker } from '../pipeline/linker.js';
+import { VocabStore } from '../store/store.js';
+import { toWire } from './http-error.js';
+import { runOperation, type Operation } from './operations.js';
+import type { LinkerSpec, PoolWorkerData, WorkerReply, WorkerRequest } from './pool.js';
+
+const data = workerData as PoolWorkerData;
+const port = parentPort!;
+const store = VocabStore.open(data.storePath, { readonly: true });
+
+interface Held {
+  linker: Linker;
+  running: number;
+  dropped: boolean;
+}
+const held = new Map<string, Held>();
+
+async function load(spec: LinkerSpec): Promise<{ concepts: number; terms: number }> {
+  const linker = await Linker.build(store, spec.vocabulary, spec.pipeline, {
+    cacheDir: data.cacheDir,
+    dataDir: data.dataDir,
+    extraTerms: spec.extraTerms,
+    trainOnExtraTerms: false,
+  });
+  held.set(spec.key, { linker, running: 0, dropped: false });
+  return { concepts: linker.concepts, terms: linker.terms };
+}
+
+function release(key: string, h: Held): void {
+  if (h.dropped && h.running === 0 && held.get(key) === h) {
+    held.delete(key);
+    void h.linker.close();
+  }
+}
+
+async function run(key: string, o: Operation): Promise<unknown> {
+  const h = held.get(key);
+  if (!h) throw new Error(`no linker loaded for ${key}`);
+  h.running++;
+  try {
+    return await runOperation(h.linker, store, o);
+  } finally {
+    h.running--;
+    release(key, h);
+  }
+}
+
+port.on('message', (m: WorkerRequest) => {
+  const reply = (r: WorkerReply): void => port.postMessage(r);
+  if (m.type === 'drop') {
+    const h = held.get(m.key);
+    if (h) {
+      h.dropped = true;
+      release(m.key, h);
+    }
+    return;
+  }
+  const work = m.type === 'load' ? load(m.spec) : run(m.key, m.operation);
+  work.then(
+    (result) => reply({ id: m.id, result }),
+    (err: unknown) => {
+      const wire = toWire(err);
+      // Unexpected errors keep their message for the server log only.
+      reply({ id: m.id, error: wire, ...(wire.status >= 500 ? { detail: err instanceof Error ? (err.stack ?? err.message) : String(err) } : {}) });
+    },
+  );
+});
+port.postMessage({ ready: true });

@@ -1,0 +1,167 @@
+/**
+ * LinkerPool: the service's searches on worker threads, so that the HTTP event loop stays
+ * responsive. Every worker holds the same linkers (one per vocabulary and index
+ * generation); each operation goes to the worker with the fewest operations in flight.
+ *
+ * Hot swap: `load` a new generation on every worker, switch new requests to it, then `drop`
+ * the old one; a worker closes a dropped linker when its running operations have finished.
+ */
+import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
+import type { ExtraTerm } from '../pipeline/linker.js';
+import type { PipelineConfig } from '../pipeline/config.js';
+import { startWorker } from '../worker-start.js';
+import { fromWire, type WireError } from './http-error.js';
+import type { Operation } from './operations.js';
+
+/** What a worker needs to build (load from the index cache) one linker. */
+export interface LinkerSpec {
+  /** Unique per vocabulary and generation. */
+  key: string;
+  vocabulary: string;
+  pipeline: PipelineConfig;
+  /** Custom synonyms: indexed, not trained on. */
+  extraTerms: ExtraTerm[];
+}
+
+export interface PoolWorkerData {
+  storePath: string;
+  cacheDir: string;
+  dataDir: string;
+}
+
+export type WorkerRequest =
+  | { type: 'load'; id: number; spec: LinkerSpec }
+  | { type: 'run'; id: number; key: string; operation: Operation }
+  | { type: 'drop'; key: string };
+
+export type WorkerReply = { id: number; result: unknown } | { id: number; error: WireError; detail?: string };
+
+interface Pending {
+  resolve: (r: unknown) => void;
+  reject: (e: Error) => void;
+  worker: number;
+}
+
+export class LinkerPool {
+  private readonly pending = new Map<number, Pending>();
+  private readonly inFlight: number[];
+  private nextId = 0;
+  private closed = false;
+  private idle: Array<() => void> = [];
+
+  private constructor(
+    private readonly workers: Worker[],
+    private readonly onError: (detail: string) => void,
+  ) {
+    this.inFlight = workers.map(() => 0);
+  }
+
+  /** Starts `size` workers (default: the machine's cores) and waits until each is up. */
+  static async start(data: PoolWorkerData, options: { size?: number; onError?: (detail: string) => void } = {}): Promise<LinkerPool> {
+    const size = Math.max(1, options.size ?? availableParallelism());
+    const workers = Array.from({ length: size }, () => startWorker(import.meta.url, 'link-worker', data));
+    const pool = new LinkerPool(workers, options.onError ?? (() => {}));
+    try {
+      await Promise.all(
+        workers.map(
+          (w) =>
+            new Promise<void>((resolve, reject) => {
+              const onMessage = (m: { ready?: boolean }): void => {
+                if (!m.ready) return;
+                w.off('message', onMessage);
+                w.off('error', reject);
+                resolve();
+              };
+              w.on('message', onMessage);
+              w.once('error', reject);
+            }),
+        ),
+      );
+    } catch (err) {
+      await pool.close();
+      throw err;
+    }
+    workers.forEach((w, i) => {
+      w.on('message', (m: WorkerReply) => pool.settle(m));
+      w.on('error', (err) => pool.failWorker(i, err));
+    });
+    return pool;
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Operations sent and not yet answered, over all workers. */
+  get queued(): number {
+    return this.inFlight.reduce((a, b) => a + b, 0);
+  }
+
+  private send(worker: number, message: WorkerRequest & { id: number }): Promise<unknown> {
+    if (this.closed) return Promise.reject(new Error('the linker pool is closed'));
+    return new Promise((resolve, reject) => {
+      this.pending.set(message.id, { resolve, reject, worker });
+      this.inFlight[worker]!++;
+      this.workers[worker]!.postMessage(message);
+    });
+  }
+
+  private settle(m: WorkerReply): void {
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    this.pending.delete(m.id);
+    this.finished(p.worker);
+    if ('error' in m) {
+      if (m.detail) this.onError(m.detail);
+      p.reject(fromWire(m.error));
+    } else p.resolve(m.result);
+  }
+
+  private finished(worker: number): void {
+    this.inFlight[worker]!--;
+    if (this.queued === 0) for (const f of this.idle.splice(0)) f();
+  }
+
+  private failWorker(worker: number, err: Error): void {
+    this.onError(err.stack ?? err.message);
+    for (const [id, p] of this.pending) {
+      if (p.worker !== worker) continue;
+      this.pending.delete(id);
+      this.finished(worker);
+      p.reject(err);
+    }
+  }
+
+  /** Builds the linker on every worker (from the index cache); its size. */
+  async load(spec: LinkerSpec): Promise<{ concepts: number; terms: number }> {
+    const sizes = await Promise.all(this.workers.map((_, i) => this.send(i, { type: 'load', id: this.nextId++, spec })));
+    return sizes[0] as { concepts: number; terms: number };
+  }
+
+  /** Runs one operation on the least busy worker. */
+  run(key: string, operation: Operation): Promise<unknown> {
+    let best = 0;
+    for (let i = 1; i < this.inFlight.length; i++) if (this.inFlight[i]! < this.inFlight[best]!) best = i;
+    return this.send(best, { type: 'run', id: this.nextId++, key, operation });
+  }
+
+  /** Retires a linker on every worker (after the operations already sent to it). */
+  drop(key: string): void {
+    if (this.closed) return;
+    for (const w of this.workers) w.postMessage({ type: 'drop', key } satisfies WorkerRequest);
+  }
+
+  /** Resolves when no operation is in flight (at once when none is). */
+  drain(): Promise<void> {
+    if (this.queued === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const p of this.pending.values()) p.reject(new Error('the linker pool was closed'));
+    this.pending.clear();
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}

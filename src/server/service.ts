@@ -1,0 +1,286 @@
+/**
+ * Service: what `normkit serve` runs behind its routes. It keeps the served vocabularies
+ * (preset, index generation, state), the linker pool that answers searches, and the
+ * background jobs that import vocabularies and rebuild indexes, then swap them in.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { storePath } from '../config.js';
+import { NotFoundError, UsageError } from '../errors.js';
+import { DEMO_VOCABULARIES, ensureDemoVocabularies } from '../demo.js';
+import { loadPack } from '../normalize/pack.js';
+import { preset, presetNames } from '../pipeline/presets.js';
+import { VocabStore } from '../store/store.js';
+import type { BuildTask } from './build-worker.js';
+import { HttpError } from './http-error.js';
+import { Jobs, type JobView } from './jobs.js';
+import type { Operation } from './operations.js';
+import { LinkerPool, type LinkerSpec, type PoolWorkerData } from './pool.js';
+import type { ServedState } from './schemas.js';
+
+export interface ServedVocabulary {
+  name: string;
+  preset: string;
+}
+
+export interface ServiceOptions {
+  /** The data dir: the store (normkit.db), the index cache (indexes/), custom rule packs (rules/). */
+  dataDir: string;
+  /** Vocabularies to serve, each with its preset. Default: the built-in demo vocabularies. */
+  vocabularies?: readonly ServedVocabulary[];
+  /** Pool workers. Default: the machine's cores. */
+  workers?: number;
+  /**
+   * A replica on a shared, read-only data dir: the store is opened read-only, indexes are
+   * loaded from the cache and never built, and the admin routes are refused.
+   */
+  readOnly?: boolean;
+  log?: (level: 'info' | 'error', message: string, fields: Record<string, unknown>) => void;
+}
+
+interface Served extends ServedVocabulary {
+  generation: number;
+  key: string | undefined;
+  state: ServedState['state'];
+  loadedAt: string | null;
+  error?: string;
+  concepts: number;
+  terms: number;
+}
+
+export class Service {
+  readonly store: VocabStore;
+  readonly jobs: Jobs;
+  private readonly served = new Map<string, Served>();
+  private closing = false;
+
+  private constructor(
+    readonly dataDir: string,
+    private readonly pool: LinkerPool,
+    private readonly log: NonNullable<ServiceOptions['log']>,
+    readonly readOnly: boolean,
+  ) {
+    this.store = VocabStore.open(storePath(dataDir), { readonly: readOnly });
+    this.jobs = new Jobs(workerDataFor(dataDir), log);
+  }
+
+
+  /**
+   * Opens the store, imports the demo vocabularies when they are served and missing, starts
+   * the pool, and starts loading every served vocabulary (building what is missing) in the
+   * background: `ready` tells when all are in service.
+   */
+  static async start(options: ServiceOptions): Promise<Service> {
+    const log = options.log ?? (() => {});
+    mkdirSync(options.dataDir, { recursive: true });
+    // The store is created and migrated before the workers open it read-only.
+    const readOnly = options.readOnly ?? false;
+    const bootstrap = VocabStore.open(storePath(options.dataDir), { readonly: readOnly });
+    const vocabularies = options.vocabularies ?? DEMO_SERVED;
+    try {
+      for (const v of vocabularies) if (!presetNames().includes(v.preset)) throw new UsageError(`vocabulary "${v.name}": unknown preset "${v.preset}" (known: ${presetNames().join(', ')})`);
+      if (!readOnly && vocabularies.some((v) => DEMO_SERVED.some((d) => d.name === v.name))) {
+        const imported = await ensureDemoVocabularies(bootstrap);
+        if (imported.length) log('info', 'imported the demo vocabularies', { imported });
+      }
+      for (const v of vocabularies) if (!bootstrap.hasVocabulary(v.name)) throw new NotFoundError(`vocabulary "${v.name}" is not imported into ${bootstrap.path} (normkit vocab import)`);
+    } finally {
+      bootstrap.close();
+    }
+    const pool = await LinkerPool.start(workerDataFor(options.dataDir), { ...(options.workers ? { size: options.workers } : {}), onError: (detail) => log('error', 'worker error', { detail }) });
+    const service = new Service(options.dataDir, pool, log, readOnly);
+    for (const v of vocabularies) {
+      service.served.set(v.name, { ...v, generation: 0, key: undefined, state: 'loading', loadedAt: null, concepts: 0, terms: 0 });
+      if (readOnly) service.jobs.start('rebuild', v.name, 'startup (read-only: load the built indexes)', (job) => service.swapIn(job, v.name, false));
+      else service.rebuild(v.name, 'startup');
+    }
+    return service;
+  }
+
+  /** True once every served vocabulary has an index in service. */
+  get ready(): boolean {
+    return this.served.size > 0 && [...this.served.values()].every((s) => s.key !== undefined);
+  }
+
+  /** Resolves when every served vocabulary is in service; rejects when one failed to load. */
+  async whenReady(): Promise<void> {
+    for (;;) {
+      if (this.ready) return;
+      const failed = [...this.served.values()].find((s) => s.state === 'failed');
+      if (failed) throw new Error(`vocabulary "${failed.name}" failed to load: ${failed.error ?? ''}`);
+      const pending = [...this.served.keys()].map((name) => this.jobs.activeFor(name)).filter((j) => j !== undefined);
+      if (!pending.length) throw new Error('no job is loading the vocabularies that are not in service');
+      await Promise.race(pending.map((j) => this.jobs.wait(j.id, 60_000)));
+    }
+  }
+
+  get poolQueued(): number {
+    return this.pool.queued;
+  }
+
+  servedState(name: string): ServedState | null {
+    const s = this.served.get(name);
+    if (!s) return null;
+    return {
+      preset: s.preset,
+      state: s.state,
+      generation: s.generation,
+      loadedAt: s.loadedAt,
+      customSynonyms: this.store.customTerms(name).length,
+      customRules: this.store.customRules(name) !== undefined,
+      ...(s.error ? { error: s.error } : {}),
+    };
+  }
+
+  servedSizes(): Array<{ vocabulary: string; concepts: number; terms: number; generation: number }> {
+    return [...this.served.values()].filter((s) => s.key).map((s) => ({ vocabulary: s.name, concepts: s.concepts, terms: s.terms, generation: s.generation }));
+  }
+
+  /** The served vocabulary a request names, or the first served with `preferred` preset (then any). */
+  resolve(name: string | undefined, preferred: string): string {
+    if (name !== undefined) {
+      if (!this.served.has(name)) throw new HttpError(404, 'not_found', `vocabulary "${name}" is not served (GET /v1/vocabularies lists them)`, 'vocabulary');
+      return name;
+    }
+    const all = [...this.served.values()];
+    const pick = all.find((s) => s.preset === preferred) ?? all[0];
+    if (!pick) throw new HttpError(400, 'bad_request', 'no vocabulary is served', 'vocabulary');
+    return pick.name;
+  }
+
+  /** Runs an operation on a vocabulary's linker in the pool. */
+  run(vocabulary: string, operation: Operation): Promise<unknown> {
+    const s = this.served.get(vocabulary)!;
+    if (this.closing) throw new HttpError(503, 'unavailable', 'the server is shutting down');
+    if (!s.key) throw new HttpError(503, 'not_ready', `vocabulary "${vocabulary}" is still ${s.state === 'failed' ? `failing to load: ${s.error ?? ''}` : 'loading'}; GET /readyz tells when it is in service`);
+    return this.pool.run(s.key, operation);
+  }
+
+  /** What a pool worker needs to build a vocabulary's linker at a generation. */
+  private specFor(s: Served, generation: number): LinkerSpec {
+    let pipeline = preset(s.preset);
+    const rules = this.store.customRules(s.name);
+    if (rules !== undefined) pipeline = { ...pipeline, normalize: { ...pipeline.normalize, pack: this.rulesFile(s.name, rules) } };
+    const extraTerms = this.store.customTerms(s.name);
+    return { key: `${s.name}#${generation}`, vocabulary: s.name, pipeline, extraTerms };
+  }
+
+  /** A custom rule pack's file (content-addressed under rules/), written once. */
+  private rulesFile(vocabulary: string, pack: string): string {
+    const dir = join(this.dataDir, 'rules');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${vocabulary}-${createHash('sha256').update(pack).digest('hex').slice(0, 16)}.yaml`);
+    if (!existsSync(file)) {
+      const tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, pack);
+      renameSync(tmp, file);
+    }
+    return file;
+  }
+
+  /** Builds a vocabulary's indexes on a job thread (unless `build` is false), loads them on every pool worker, then swaps them in. */
+  private async swapIn(job: JobView, name: string, build = true): Promise<number> {
+    const s = this.served.get(name)!;
+    const generation = s.generation + 1;
+    const spec = this.specFor(s, generation);
+    try {
+      if (build) await this.jobs.runTask(job, { type: 'build', spec });
+      job.progress = { phase: 'loading the indexes on the pool workers', done: 0, total: this.pool.size };
+      const size = await this.pool.load(spec);
+      if (this.closing) throw new Error('the server is shutting down');
+      const old = s.key;
+      Object.assign(s, { key: spec.key, generation, state: 'ready', loadedAt: new Date().toISOString(), concepts: size.concepts, terms: size.terms });
+      delete s.error;
+      if (old) this.pool.drop(old);
+      this.log('info', 'index in service', { vocabulary: name, generation, concepts: size.concepts, terms: size.terms });
+      return generation;
+    } catch (err) {
+      this.pool.drop(spec.key);
+      if (!s.key) {
+        s.state = 'failed';
+        s.error = err instanceof Error ? err.message : String(err);
+      }
+      throw err;
+    }
+  }
+
+  /** Refuses admin changes on a read-only replica. */
+  private writable(): void {
+    if (this.readOnly) throw new HttpError(403, 'forbidden', 'this server is a read-only replica (--read-only): send admin requests to the instance that owns the data dir');
+  }
+
+  /** Rebuilds a served vocabulary's indexes in the background (409 while another job of it runs). */
+  rebuild(name: string, reason = 'requested'): JobView {
+    this.writable();
+    if (!this.served.has(name)) throw new HttpError(404, 'not_found', `vocabulary "${name}" is not served`, 'vocabulary');
+    return this.jobs.start('rebuild', name, reason, (job) => this.swapIn(job, name));
+  }
+
+  /** Imports (or refreshes) a vocabulary, then serves it with its preset (new: `preset`, default lexical). */
+  importVocabulary(name: string, source: Omit<Extract<BuildTask, { type: 'import' }>, 'type' | 'vocabulary'>, presetName?: string): JobView {
+    this.writable();
+    if (presetName !== undefined && !presetNames().includes(presetName)) throw new HttpError(400, 'bad_request', `unknown preset "${presetName}" (known: ${presetNames().join(', ')})`, 'preset');
+    return this.jobs.start('import', name, 'import', async (job) => {
+      await this.jobs.runTask(job, { type: 'import', vocabulary: name, ...source });
+      const s = this.served.get(name);
+      if (!s) this.served.set(name, { name, preset: presetName ?? 'lexical', generation: 0, key: undefined, state: 'loading', loadedAt: null, concepts: 0, terms: 0 });
+      else if (presetName) s.preset = presetName;
+      return this.swapIn(job, name);
+    });
+  }
+
+  /** Adds custom synonyms (concepts must exist), then rebuilds in the background. */
+  addSynonyms(name: string, synonyms: ReadonlyArray<{ conceptId: string; text: string; lang: string }>): { added: number; job: JobView } {
+    this.writable();
+    if (!this.served.has(name)) throw new HttpError(404, 'not_found', `vocabulary "${name}" is not served`, 'vocabulary');
+    const busy = this.jobs.activeFor(name);
+    if (busy) throw new HttpError(409, 'conflict', `job ${busy.id} (${busy.type}) is running for "${name}"; add the synonyms when it has finished`);
+    synonyms.forEach((syn, i) => {
+      try {
+        this.store.concept(name, syn.conceptId);
+      } catch {
+        throw new HttpError(400, 'bad_request', `synonyms.${i}.conceptId: no concept "${syn.conceptId}" in "${name}"`, `synonyms.${i}.conceptId`);
+      }
+    });
+    const added = this.store.addCustomTerms(name, synonyms);
+    return { added, job: this.rebuild(name, `${added} custom synonym(s) added`) };
+  }
+
+  /** Sets (or with null removes) a vocabulary's custom rule pack after validating it, then rebuilds. */
+  setRules(name: string, pack: string | null): JobView {
+    this.writable();
+    if (!this.served.has(name)) throw new HttpError(404, 'not_found', `vocabulary "${name}" is not served`, 'vocabulary');
+    const busy = this.jobs.activeFor(name);
+    if (busy) throw new HttpError(409, 'conflict', `job ${busy.id} (${busy.type}) is running for "${name}"; change the rules when it has finished`);
+    if (pack !== null) {
+      const file = this.rulesFile(name, pack);
+      try {
+        loadPack(file);
+      } catch (err) {
+        rmSync(file, { force: true });
+        const message = err instanceof Error ? err.message.replaceAll(file, 'pack') : String(err);
+        throw new HttpError(400, 'bad_request', `the rule pack is not valid: ${message}`, 'pack');
+      }
+    }
+    this.store.setCustomRules(name, pack);
+    return this.rebuild(name, pack === null ? 'custom rules removed' : 'custom rules set');
+  }
+
+  /** Stops the jobs and the pool (the HTTP server has drained its requests first). */
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.pool.drain();
+    await this.jobs.close();
+    await this.pool.close();
+    this.store.close();
+  }
+}
+
+/** Where the workers find the store, the index cache and the data dir. */
+function workerDataFor(dataDir: string): PoolWorkerData {
+  return { storePath: storePath(dataDir), cacheDir: join(dataDir, 'indexes'), dataDir };
+}
+
+/** What `normkit serve` serves by default: the demo vocabularies with their presets. */
+export const DEMO_SERVED: readonly ServedVocabulary[] = DEMO_VOCABULARIES.map((v) => ({ name: v.name, preset: v.preset }));
