@@ -60,17 +60,23 @@ test('the BM25 view rewards shared stemmed words, scaled by the score of a term 
   assert.ok(Math.abs(fused.score - (0.5 * fused.views.char + 0.5 * fused.views.bm25)) < 1e-12);
 });
 
-test('search is exact: it agrees with brute force on a random vocabulary, ties included', () => {
-  const rand = seededRandom(11);
+/** A seeded random vocabulary of made-up medical-looking words: `terms` per concept at most, ids modulo `ids`. */
+function randomVocabulary(seed: number, concepts: number, terms: number, ids: number): { rand: () => number; word: () => string; vocab: IndexedTerm[] } {
+  const rand = seededRandom(seed);
   const syll = ['car', 'dio', 'my', 'path', 'neu', 'ro', 'gen', 'ic', 'ma', 'lig', 'nant', 'tu', 'mor', 'ost', 'eo', 'sis'];
-  const word = () => Array.from({ length: 2 + Math.floor(rand() * 3) }, () => syll[Math.floor(rand() * syll.length)]).join('');
+  const word = (): string => Array.from({ length: 2 + Math.floor(rand() * 3) }, () => syll[Math.floor(rand() * syll.length)]).join('');
   const vocab: IndexedTerm[] = [];
-  for (let c = 0; c < 300; c++) {
-    for (let t = 0; t < 1 + Math.floor(rand() * 4); t++) {
+  for (let c = 0; c < concepts; c++) {
+    for (let t = 0; t < 1 + Math.floor(rand() * terms); t++) {
       const norm = Array.from({ length: 1 + Math.floor(rand() * 3) }, word).join(' ');
-      vocab.push({ conceptId: `k${c % 200}`, text: norm, norm, lang: 'en' }); // concepts' terms interleaved
+      vocab.push({ conceptId: `k${c % ids}`, text: norm, norm, lang: 'en' });
     }
   }
+  return { rand, word, vocab };
+}
+
+test('search is exact: it agrees with brute force on a random vocabulary, ties included', () => {
+  const { rand, word, vocab } = randomVocabulary(11, 300, 4, 200); // concepts' terms interleaved
   const index = LexicalIndex.build(vocab, { bm25Weight: 0.4 });
   for (let q = 0; q < 40; q++) {
     const query = Array.from({ length: 1 + Math.floor(rand() * 2) }, word).join(' ');
@@ -109,16 +115,7 @@ test('an index survives a round trip through bytes unchanged', () => {
 });
 
 test('searchTermsEither equals two searches merged by maximum (also and exclude included)', () => {
-  const rand = seededRandom(5);
-  const syll = ['car', 'dio', 'my', 'path', 'neu', 'ro', 'gen', 'ic', 'ma', 'lig', 'nant', 'tu', 'mor', 'ost', 'eo', 'sis'];
-  const word = () => Array.from({ length: 2 + Math.floor(rand() * 3) }, () => syll[Math.floor(rand() * syll.length)]).join('');
-  const vocab: IndexedTerm[] = [];
-  for (let c = 0; c < 200; c++) {
-    for (let t = 0; t < 1 + Math.floor(rand() * 3); t++) {
-      const norm = Array.from({ length: 1 + Math.floor(rand() * 3) }, word).join(' ');
-      vocab.push({ conceptId: `k${c}`, text: norm, norm, lang: 'en' });
-    }
-  }
+  const { rand, word, vocab } = randomVocabulary(5, 200, 3, 200);
   for (const bm25Weight of [0, 0.5]) {
     const index = LexicalIndex.build(vocab, { bm25Weight });
     for (let q = 0; q < 30; q++) {

@@ -18,11 +18,13 @@ export interface OpenEncoderOptions {
   dataDir: string;
   device?: 'cpu' | 'cuda' | 'auto';
   offline?: boolean;
+  /** onnxruntime intra-op threads (default: one per core). */
+  threads?: number;
 }
 
 /** An encoder without the store's vector cache. */
 export async function openAnyEncoder(ref: string, options: OpenEncoderOptions): Promise<Encoder> {
-  const device = options.device ? { device: options.device } : {};
+  const device = { ...(options.device ? { device: options.device } : {}), ...(options.threads ? { threads: options.threads } : {}) };
   if (ref === NGRAM_HASH_MODEL) return new NgramHashEncoder();
   if (existsSync(ref) && isTrainedEncoder(ref)) return TrainedEncoder.load(ref, device);
   return openEncoder(ref, { dataDir: options.dataDir, ...device, ...(options.offline ? { offline: true } : {}) });

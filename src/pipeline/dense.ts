@@ -36,6 +36,8 @@ export interface DenseContext {
   /** For Hugging Face ids: where models are cached. */
   dataDir?: string | undefined;
   progress?: Progress | undefined;
+  /** onnxruntime intra-op threads per encoder session (default: onnxruntime's, one per core). */
+  threads?: number | undefined;
 }
 
 /** Bumped when training changes in a way the options do not show, so cached encoders are retrained. */
@@ -53,7 +55,7 @@ export class DenseGenerator {
   ) {}
 
   static async build(config: DenseConfig, ctx: DenseContext): Promise<DenseGenerator> {
-    const encoder = config.model === 'trained' ? await trainedEncoder(config, ctx) : await openAnyEncoder(config.model, { dataDir: ctx.dataDir ?? join(tmpdir(), 'normkit'), device: config.device });
+    const encoder = config.model === 'trained' ? await trainedEncoder(config, ctx) : await openAnyEncoder(config.model, { dataDir: ctx.dataDir ?? join(tmpdir(), 'normkit'), device: config.device, ...(ctx.threads ? { threads: ctx.threads } : {}) });
     const dim = encoder.dim;
     const n = ctx.termTexts.length;
     const params: HnswParams = { ...DEFAULT_HNSW, ef: config.ef };
@@ -182,7 +184,7 @@ async function trainedEncoder(config: DenseConfig, ctx: DenseContext): Promise<E
     });
     progress?.stop();
   }
-  const encoder = await TrainedEncoder.load(dir, { device: config.device });
+  const encoder = await TrainedEncoder.load(dir, { device: config.device, ...(ctx.threads ? { threads: ctx.threads } : {}) });
   if (!ctx.cacheDir) rmSync(dir, { recursive: true, force: true });
   return encoder;
 }

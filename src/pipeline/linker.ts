@@ -55,6 +55,11 @@ export interface LinkerOptions {
   dataDir?: string;
   /** Progress of the long builds (encoder training, term encoding, HNSW). */
   progress?: Progress;
+  /**
+   * onnxruntime intra-op threads per encoder session (default: one per core). A server
+   * running one linker per worker thread sets 1: its parallelism is the pool's.
+   */
+  encoderThreads?: number;
 }
 
 /** One generator's view of a candidate's matched term. */
@@ -238,6 +243,7 @@ export class Linker {
           cacheDir: options.cacheDir,
           dataDir: options.dataDir,
           progress: options.progress,
+          threads: options.encoderThreads,
         }),
       );
     }

@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Linker } from '../pipeline/linker.js';
 import { VocabStore } from '../store/store.js';
 import { toWire } from './http-error.js';
-import { runOperation, type Operation } from './operations.js';
+import { isQueryOperation, runOperation, runQueryOperations, type Operation, type QueryOperation } from './operations.js';
 import type { LinkerSpec, PoolWorkerData, WorkerReply, WorkerRequest } from './pool.js';
 
 const data = workerData as PoolWorkerData;
@@ -27,6 +27,9 @@ async function load(spec: LinkerSpec): Promise<{ concepts: number; terms: number
     dataDir: data.dataDir,
     extraTerms: spec.extraTerms,
     trainOnExtraTerms: false,
+    // One thread per session: the pool's workers are the parallelism (onnxruntime's own
+    // thread pool would spin against them).
+    encoderThreads: 1,
   });
   held.set(spec.key, { linker, running: 0, dropped: false });
   return { concepts: linker.concepts, terms: linker.terms };
@@ -51,6 +54,44 @@ async function run(key: string, o: Operation): Promise<unknown> {
   }
 }
 
+/**
+ * Query operations (normalize, search) that arrive together are linked together: those
+ * queued for the same linker and k when the worker gets to them share one linkMany.
+ */
+const waiting = new Map<string, Array<{ o: QueryOperation; resolve: (r: unknown) => void; reject: (e: unknown) => void }>>();
+
+function queue(key: string, o: QueryOperation): Promise<unknown> {
+  const h = held.get(key);
+  if (!h) return Promise.reject(new Error(`no linker loaded for ${key}`));
+  // Counted as running from now, so that a drop waits for it.
+  h.running++;
+  const group = `${key}\u0000${o.k}`;
+  return new Promise((resolve, reject) => {
+    const list = waiting.get(group);
+    if (list) {
+      list.push({ o, resolve, reject });
+      return;
+    }
+    waiting.set(group, [{ o, resolve, reject }]);
+    setImmediate(() => {
+      const batch = waiting.get(group)!;
+      waiting.delete(group);
+      runQueryOperations(
+        h.linker,
+        batch.map((b) => b.o),
+      )
+        .then(
+          (results) => batch.forEach((b, i) => b.resolve(results[i])),
+          (err: unknown) => batch.forEach((b) => b.reject(err)),
+        )
+        .finally(() => {
+          h.running -= batch.length;
+          release(key, h);
+        });
+    });
+  });
+}
+
 port.on('message', (m: WorkerRequest) => {
   const reply = (r: WorkerReply): void => port.postMessage(r);
   if (m.type === 'drop') {
@@ -61,7 +102,7 @@ port.on('message', (m: WorkerRequest) => {
     }
     return;
   }
-  const work = m.type === 'load' ? load(m.spec) : run(m.key, m.operation);
+  const work = m.type === 'load' ? load(m.spec) : isQueryOperation(m.operation) ? queue(m.key, m.operation) : run(m.key, m.operation);
   work.then(
     (result) => reply({ id: m.id, result }),
     (err: unknown) => {

@@ -48,19 +48,35 @@ function linked(linker: Linker, r: LinkResult, explain: boolean): Linked {
   };
 }
 
+/** Operations that link short texts (normalize, search): several can share one `linkMany`. */
+export type QueryOperation = Extract<Operation, { op: 'normalize' | 'search' }>;
+
+export function isQueryOperation(o: Operation): o is QueryOperation {
+  return o.op === 'normalize' || o.op === 'search';
+}
+
+/**
+ * Runs query operations with the same `k` as one `linkMany` (the dense encoder then encodes
+ * their texts in one batch), each result shaped as its own operation asks.
+ */
+export async function runQueryOperations(linker: Linker, ops: readonly QueryOperation[]): Promise<OperationResult[]> {
+  const k = ops[0]!.k;
+  if (ops.some((o) => o.k !== k)) throw new Error('runQueryOperations: operations with different k');
+  const queries = ops.flatMap((o) => (o.op === 'normalize' ? o.texts.map((text) => ({ text, lang: o.lang })) : [{ text: o.q, lang: o.lang }]));
+  const results = await linker.linkMany(queries, k);
+  let at = 0;
+  return ops.map((o) => {
+    if (o.op === 'search') return results[at++]!.candidates.map((c) => hit(linker, c, false));
+    const own = results.slice(at, (at += o.texts.length));
+    return own.map((r) => linked(linker, r, o.explain));
+  });
+}
+
 export async function runOperation(linker: Linker, store: VocabStore, o: Operation): Promise<OperationResult> {
   switch (o.op) {
-    case 'normalize': {
-      const results = await linker.linkMany(
-        o.texts.map((text) => ({ text, lang: o.lang })),
-        o.k,
-      );
-      return results.map((r) => linked(linker, r, o.explain));
-    }
-    case 'search': {
-      const [r] = await linker.linkMany([{ text: o.q, lang: o.lang }], o.k);
-      return r!.candidates.map((c) => hit(linker, c, false));
-    }
+    case 'normalize':
+    case 'search':
+      return (await runQueryOperations(linker, [o]))[0]!;
     case 'link': {
       const doc = await linkDocument(linker, o.text, {
         k: o.k,

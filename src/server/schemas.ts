@@ -224,11 +224,7 @@ export const errorBody = z.object({
 
 export type ConceptHit = z.infer<typeof conceptHit>;
 export type Linked = z.infer<typeof linked>;
-export type NormalizeBody = z.infer<typeof normalizeBody>;
-export type LinkBody = z.infer<typeof linkBody>;
 export type LinkResponse = z.infer<typeof linkResponse>;
-export type MapBody = z.infer<typeof mapBody>;
 export type MapResponse = z.infer<typeof mapResponse>;
-export type SearchQuery = z.infer<typeof searchQuery>;
 export type Job = z.infer<typeof job>;
 export type ServedState = z.infer<typeof servedState>;
