@@ -497,7 +497,7 @@ program
   .requiredOption('--from <vocabulary>', 'the source vocabulary (imported)')
   .requiredOption('--to <vocabulary>', 'the target vocabulary (imported)')
   .requiredOption('--output <file>', 'the crosswalk TSV, written source concept by source concept')
-  .addOption(new Option('--preset <name>', `named pipeline (${presetNames().join(', ')})`).default(DEFAULT_PRESET).conflicts('pipeline'))
+  .addOption(new Option('--preset <name>', `named pipeline (${presetNames().join(', ')})`).default('map').conflicts('pipeline'))
   .option('--pipeline <file>', 'pipeline configuration instead of a preset (a calibrated one gives confidences and NIL fallbacks)')
   .option('--k <n>', 'target concepts per source concept', positiveInt, 3)
   .addOption(new Option('--context <context>', "append the source concept's parent labels to its label").choices(['none', 'parents']).default('none'))

@@ -94,6 +94,23 @@ describe('HTTP API: admin, keys, limits, hot swap', () => {
     }
   });
 
+  it('answers 408 with a JSON error when a search exceeds limits.timeoutMs, and applies the CORS origins', async () => {
+    const strict = await startTestServer({ dataDir: server.dataDir, config: { limits: { timeoutMs: 1 }, cors: { origins: ['https://app.example'] }, vocabularies: [{ name: 'demo-conditions', preset: 'medical' }] } });
+    try {
+      const texts = Array.from({ length: 1000 }, (_, i) => `chronic kidney disease stage ${i}`);
+      const slow = await call(strict.url, 'POST', '/v1/normalize', { texts });
+      assert.equal(slow.status, 408);
+      assert.equal(slow.body.error.code, 'timeout');
+      assert.match(slow.body.error.message, /limits\.timeoutMs/);
+      const preflight = await fetch(`${strict.url}/v1/link`, { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'POST' } });
+      assert.equal(preflight.headers.get('access-control-allow-origin'), 'https://app.example');
+      const other = await fetch(`${strict.url}/v1/link`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+      assert.equal(other.headers.get('access-control-allow-origin'), null);
+    } finally {
+      await strict.stop();
+    }
+  });
+
   it('runs one rebuild per vocabulary at a time: a second request at once gets 409', async () => {
     const before = (await call(base, 'GET', '/v1/vocabularies')).body.vocabularies.find((v: { name: string }) => v.name === 'demo-conditions').served.generation;
     const [a, b] = await Promise.all([
