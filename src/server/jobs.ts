@@ -76,7 +76,8 @@ export class Jobs {
       };
       const timer = setTimeout(() => {
         const list = this.waiting.get(id) ?? [];
-        list.splice(list.indexOf(done), 1);
+        const at = list.indexOf(done);
+        if (at >= 0) list.splice(at, 1);
         resolve(job);
       }, timeoutMs);
       const list = this.waiting.get(id) ?? [];
@@ -122,8 +123,15 @@ export class Jobs {
     });
   }
 
+  /** Answers every long-poll at once (with the jobs as they are): the server is stopping. */
+  releaseWaiters(): void {
+    for (const [id, list] of this.waiting) for (const f of list) f(this.jobs.get(id)!);
+    this.waiting.clear();
+  }
+
   /** Stops every job's thread (an import in progress is rolled back by the store). */
   async close(): Promise<void> {
+    this.releaseWaiters();
     await Promise.all([...this.threads].map((t) => t.terminate()));
   }
 }

@@ -44,6 +44,8 @@ export async function startServer(config: ServeConfig, dataDir: string): Promise
     url: `http://${host}:${port}`,
     stop() {
       stopping ??= (async () => {
+        // Long-polls would hold the drain for up to their wait.
+        service.jobs.releaseWaiters();
         await app.close();
         await service.close();
       })();
