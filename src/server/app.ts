@@ -213,10 +213,7 @@ export async function buildApp({ config, service }: AppOptions): Promise<Fastify
   });
 
   app.get('/v1/vocabularies', { config: read, schema: { tags: ['vocabularies'], summary: 'imported vocabularies, and how each is served', security, response: { 200: S.vocabulariesResponse, ...errors } } }, async () => ({
-    vocabularies: service.store.listVocabularies().map((v) => {
-      const stats = service.store.stats(v.name);
-      return { name: v.name, version: v.version ?? null, format: v.format, concepts: stats.concepts, terms: stats.terms, checksum: v.checksum, importedAt: v.importedAt, served: service.servedState(v.name) };
-    }),
+    vocabularies: service.store.listVocabularies().map((v) => ({ name: v.name, version: v.version ?? null, format: v.format, concepts: v.concepts, terms: v.terms, checksum: v.checksum, importedAt: v.importedAt, served: service.servedState(v.name) })),
   }));
 
   app.get('/v1/concepts/:vocabulary/:id', { config: read, schema: { tags: ['vocabularies'], summary: 'a concept: labels, synonyms, parents, children', security, params: S.conceptParams, response: { 200: S.conceptResponse, ...errors } } }, async (request) => {
