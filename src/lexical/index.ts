@@ -124,6 +124,8 @@ export class LexicalIndex {
   private readonly charMax: Float32Array;
   private readonly charScores: Float64Array;
   private readonly wordScores: Float64Array;
+  /** 1 for the terms of a search's `also` set (a typed array: checked for every touched term). */
+  private readonly alsoMark: Uint8Array;
   /** The second query's scores in `searchTermsEither`. */
   private readonly charScoresB: Float64Array;
   private readonly wordScoresB: Float64Array;
@@ -167,6 +169,7 @@ export class LexicalIndex {
     this.charScores = new Float64Array(n);
     this.wordScores = new Float64Array(n);
     this.charScoresB = new Float64Array(n);
+    this.alsoMark = new Uint8Array(n);
     this.wordScoresB = new Float64Array(n);
     this.touched = new Int32Array(n);
     this.slotOf = new Int32Array(init.conceptIds.length).fill(-1);
@@ -387,7 +390,8 @@ export class LexicalIndex {
     const { touched, charScores, wordScores, termConcept, conceptIds } = this;
     const skip = options.exclude && options.exclude.size > 0 ? options.exclude : undefined;
     const heap = new TopScores(Math.max(k, 0));
-    const also = options.also && options.also.size > 0 ? options.also : undefined;
+    const also = this.markAlso(options.also);
+    const mark = this.alsoMark;
     const extra: Array<{ term: number; score: number }> = [];
     for (let i = 0, n = this.nTouched; i < n; i++) {
       const d = touched[i]!;
@@ -395,11 +399,12 @@ export class LexicalIndex {
       charScores[d] = 0;
       wordScores[d] = 0;
       if (s > 0 && !(skip && skip.has(conceptIds[termConcept[d]!]!))) {
-        if (also?.has(d)) extra.push({ term: d, score: s });
+        if (mark[d] === 1) extra.push({ term: d, score: s });
         else if (k > 0 && s > heap.floor) heap.offer(s, d);
       }
     }
     this.nTouched = 0;
+    if (also) for (const d of also) mark[d] = 0;
     const top = heap.sorted().map((h) => ({ term: h.index, score: h.score }));
     if (!extra.length) return top;
     // The `also` terms with their scores, merged into the ranking.
@@ -448,7 +453,8 @@ export class LexicalIndex {
     const skip = options.exclude && options.exclude.size > 0 ? options.exclude : undefined;
     const heapA = new TopScores(Math.max(k, 0));
     const heapB = new TopScores(Math.max(k, 0));
-    const also = options.also && options.also.size > 0 ? options.also : undefined;
+    const also = this.markAlso(options.also);
+    const mark = this.alsoMark;
     const extra = new Map<number, number>();
     for (let i = 0; i < this.nTouched; i++) {
       const d = touched[i]!;
@@ -459,7 +465,7 @@ export class LexicalIndex {
       wa[d] = 0;
       wb[d] = 0;
       if ((sa > 0 || sb > 0) && !(skip && skip.has(conceptIds[termConcept[d]!]!))) {
-        if (also?.has(d)) extra.set(d, Math.max(sa > 0 ? sa : -Infinity, sb > 0 ? sb : -Infinity));
+        if (mark[d] === 1) extra.set(d, Math.max(sa > 0 ? sa : -Infinity, sb > 0 ? sb : -Infinity));
         else if (k > 0) {
           if (sa > 0 && sa > heapA.floor) heapA.offer(sa, d);
           if (sb > 0 && sb > heapB.floor) heapB.offer(sb, d);
@@ -467,10 +473,18 @@ export class LexicalIndex {
       }
     }
     this.nTouched = 0;
+    if (also) for (const d of also) mark[d] = 0;
     const best = new Map<number, number>();
     for (const h of [...heapA.sorted(), ...heapB.sorted()]) if (!(best.get(h.index)! >= h.score)) best.set(h.index, h.score);
     for (const [d, v] of extra) best.set(d, v);
     return [...best].map(([term, score]) => ({ term, score })).sort((x, y) => y.score - x.score || x.term - y.term);
+  }
+
+  /** Marks a search's `also` terms in `alsoMark` (the caller clears them); the set, or undefined when empty. */
+  private markAlso(also: ReadonlySet<number> | undefined): ReadonlySet<number> | undefined {
+    if (!also || also.size === 0) return undefined;
+    for (const d of also) if (d >= 0 && d < this.alsoMark.length) this.alsoMark[d] = 1;
+    return also;
   }
 
   /** Position range of a concept's terms in `terms` (contiguous). */
