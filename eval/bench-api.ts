@@ -15,13 +15,13 @@
  * separately by setting it to info).
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { storePath } from '../src/config.js';
 import { DEMO_QUERIES } from '../src/demo.js';
 import { VocabStore } from '../src/store/store.js';
 import { checksumFiles, importVocabulary } from '../src/vocab/import.js';
+import { LOADERS } from './loaders/index.js';
 import { ROOT, sharedDataDir } from './shared.js';
 
 const SECONDS = Math.min(30, Number(process.env['BENCH_API_SECONDS'] ?? 30));
@@ -42,8 +42,8 @@ if (shared) {
   } finally {
     store.close();
   }
-  const lines = readFileSync(join(shared, 'jobbert_eval', 'val.tsv'), 'utf8').split('\n').slice(1).filter(Boolean);
-  titles = [...new Set(lines.map((l) => l.split('\t')[0]!))];
+  const jobbert = await LOADERS['jobbert']!({ shared, params: {} });
+  titles = [...new Set(jobbert.runs[0]!.queries.map((q) => q.text))];
 } else {
   vocabulary = 'demo-occupations';
   titles = DEMO_QUERIES.filter((q) => q.vocabulary === vocabulary).map((q) => q.text);

@@ -529,7 +529,8 @@ export class Linker {
       return out;
     });
     const denseRanks = denseLists.map((l) => new Map(l.map((h, i) => [h.term, i + 1] as const)));
-    const position = new Map(all.map((t, i) => [t, i] as const));
+    // Term → position in `all`, for the few terms whose parts are asked for (built on first use).
+    let position: Map<number, number> | undefined;
     const w = this.weights;
     const rrfK = this.config.fusion.rrfK;
     const list = all.map((term, i) => {
@@ -552,6 +553,7 @@ export class Linker {
     return {
       list,
       parts: (term) => {
+        position ??= new Map(all.map((t, i) => [t, i] as const));
         const i = position.get(term)!;
         return [
           { generator: 'lexical', score: lexical.get(term) ?? 0, rank: lexRank(term) },

@@ -10,31 +10,29 @@ import { fromWire, HttpError } from './http-error.js';
 import type { PoolWorkerData } from './pool.js';
 import type { Job } from './schemas.js';
 
-export type JobView = Job;
-
 export class Jobs {
-  private readonly jobs = new Map<string, JobView>();
+  private readonly jobs = new Map<string, Job>();
   private readonly active = new Map<string, string>();
   private readonly threads = new Set<{ terminate(): Promise<number> }>();
-  private readonly waiting = new Map<string, Array<(job: JobView) => void>>();
+  private readonly waiting = new Map<string, Array<(job: Job) => void>>();
 
   constructor(
     private readonly data: PoolWorkerData,
     private readonly log: (level: 'info' | 'error', message: string, fields: Record<string, unknown>) => void,
   ) {}
 
-  get(id: string): JobView {
+  get(id: string): Job {
     const j = this.jobs.get(id);
     if (!j) throw new HttpError(404, 'not_found', `no job "${id}"`);
     return j;
   }
 
-  list(): JobView[] {
+  list(): Job[] {
     return [...this.jobs.values()].reverse();
   }
 
   /** The running or queued job of a vocabulary. */
-  activeFor(vocabulary: string): JobView | undefined {
+  activeFor(vocabulary: string): Job | undefined {
     const id = this.active.get(vocabulary);
     return id ? this.jobs.get(id) : undefined;
   }
@@ -43,10 +41,10 @@ export class Jobs {
    * Starts a job, or refuses (409) while another job of the same vocabulary runs. `run`
    * gets the job to report into; its returned generation is recorded.
    */
-  start(type: Job['type'], vocabulary: string, reason: string, run: (job: JobView) => Promise<number | undefined>): JobView {
+  start(type: Job['type'], vocabulary: string, reason: string, run: (job: Job) => Promise<number | undefined>): Job {
     const busy = this.activeFor(vocabulary);
     if (busy) throw new HttpError(409, 'conflict', `job ${busy.id} (${busy.type}, ${busy.state}) is already running for "${vocabulary}"; poll GET /v1/admin/jobs/${busy.id}`);
-    const job: JobView = { id: randomUUID(), type, vocabulary, state: 'running', reason, createdAt: new Date().toISOString(), startedAt: new Date().toISOString(), finishedAt: null };
+    const job: Job = { id: randomUUID(), type, vocabulary, state: 'running', reason, createdAt: new Date().toISOString(), startedAt: new Date().toISOString(), finishedAt: null };
     this.jobs.set(job.id, job);
     this.active.set(vocabulary, job.id);
     this.log('info', 'job started', { job: job.id, type, vocabulary, reason });
@@ -66,11 +64,11 @@ export class Jobs {
   }
 
   /** Resolves with the job once it has finished, or as it is after `timeoutMs`. */
-  wait(id: string, timeoutMs: number): Promise<JobView> {
+  wait(id: string, timeoutMs: number): Promise<Job> {
     const job = this.get(id);
     if (job.finishedAt !== null || timeoutMs <= 0) return Promise.resolve(job);
     return new Promise((resolve) => {
-      const done = (j: JobView): void => {
+      const done = (j: Job): void => {
         clearTimeout(timer);
         resolve(j);
       };
@@ -86,7 +84,7 @@ export class Jobs {
     });
   }
 
-  private finish(job: JobView): void {
+  private finish(job: Job): void {
     job.finishedAt = new Date().toISOString();
     delete job.progress;
     this.active.delete(job.vocabulary);
@@ -96,7 +94,7 @@ export class Jobs {
   }
 
   /** Runs a build task on a new worker thread, reporting its progress into the job. */
-  runTask(job: JobView, task: BuildTask): Promise<{ concepts: number; terms: number }> {
+  runTask(job: Job, task: BuildTask): Promise<{ concepts: number; terms: number }> {
     const w = startWorker(import.meta.url, 'build-worker', { ...this.data, task });
     this.threads.add(w);
     return new Promise((resolve, reject) => {

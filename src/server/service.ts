@@ -14,10 +14,10 @@ import { preset, presetNames } from '../pipeline/presets.js';
 import { VocabStore } from '../store/store.js';
 import type { BuildTask } from './build-worker.js';
 import { HttpError } from './http-error.js';
-import { Jobs, type JobView } from './jobs.js';
+import { Jobs } from './jobs.js';
 import type { Operation } from './operations.js';
 import { LinkerPool, type LinkerSpec, type PoolWorkerData } from './pool.js';
-import type { ServedState } from './schemas.js';
+import type { Job, ServedState } from './schemas.js';
 
 export interface ServedVocabulary {
   name: string;
@@ -180,7 +180,7 @@ export class Service {
   }
 
   /** Builds a vocabulary's indexes on a job thread (unless `build` is false), loads them on every pool worker, then swaps them in. */
-  private async swapIn(job: JobView, name: string, build = true): Promise<number> {
+  private async swapIn(job: Job, name: string, build = true): Promise<number> {
     const s = this.served.get(name)!;
     const generation = s.generation + 1;
     const spec = this.specFor(s, generation);
@@ -211,14 +211,14 @@ export class Service {
   }
 
   /** Rebuilds a served vocabulary's indexes in the background (409 while another job of it runs). */
-  rebuild(name: string, reason = 'requested'): JobView {
+  rebuild(name: string, reason = 'requested'): Job {
     this.writable();
     if (!this.served.has(name)) throw new HttpError(404, 'not_found', `vocabulary "${name}" is not served`, 'vocabulary');
     return this.jobs.start('rebuild', name, reason, (job) => this.swapIn(job, name));
   }
 
   /** Imports (or refreshes) a vocabulary, then serves it with its preset (new: `preset`, default lexical). */
-  importVocabulary(name: string, source: Omit<Extract<BuildTask, { type: 'import' }>, 'type' | 'vocabulary'>, presetName?: string): JobView {
+  importVocabulary(name: string, source: Omit<Extract<BuildTask, { type: 'import' }>, 'type' | 'vocabulary'>, presetName?: string): Job {
     this.writable();
     if (presetName !== undefined && !presetNames().includes(presetName)) throw new HttpError(400, 'bad_request', `unknown preset "${presetName}" (known: ${presetNames().join(', ')})`, 'preset');
     return this.jobs.start('import', name, 'import', async (job) => {
@@ -231,7 +231,7 @@ export class Service {
   }
 
   /** Adds custom synonyms (concepts must exist), then rebuilds in the background. */
-  addSynonyms(name: string, synonyms: ReadonlyArray<{ conceptId: string; text: string; lang: string }>): { added: number; job: JobView } {
+  addSynonyms(name: string, synonyms: ReadonlyArray<{ conceptId: string; text: string; lang: string }>): { added: number; job: Job } {
     this.writable();
     if (!this.served.has(name)) throw new HttpError(404, 'not_found', `vocabulary "${name}" is not served`, 'vocabulary');
     const busy = this.jobs.activeFor(name);
@@ -248,7 +248,7 @@ export class Service {
   }
 
   /** Sets (or with null removes) a vocabulary's custom rule pack after validating it, then rebuilds. */
-  setRules(name: string, pack: string | null): JobView {
+  setRules(name: string, pack: string | null): Job {
     this.writable();
     if (!this.served.has(name)) throw new HttpError(404, 'not_found', `vocabulary "${name}" is not served`, 'vocabulary');
     const busy = this.jobs.activeFor(name);
