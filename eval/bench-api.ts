@@ -12,9 +12,17 @@
  *
  * BENCH_API_SECONDS (default 30, at most 30), BENCH_API_CONNECTIONS (default 50),
  * BENCH_API_LOG (server log level, default warn: per-request info logs are measured
- * separately by setting it to info).
+ * separately by setting it to info), BENCH_API_NODE_ARGS (node flags for the server, e.g.
+ * "--cpu-prof --cpu-prof-dir=prof" to profile it under load).
+ *
+ * Besides the targets it prints the latency percentiles and the CPU time per request of the
+ * server (all its threads, from /proc) and of the load generator: with both cores busy,
+ * throughput is about cores ÷ CPU per request, and at a fixed number of connections the
+ * mean latency is connections ÷ throughput.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { storePath } from '../src/config.js';
@@ -50,7 +58,7 @@ if (shared) {
   process.stderr.write('bench:api: no ../shared/data, so the demo occupations (not ESCO) and 6 demo titles\n');
 }
 
-const server = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'cli.ts'), '--data-dir', dataDir, 'serve', '--port', '0', '--vocab', `${vocabulary}=jobs`], {
+const server = spawn(process.execPath, [...(process.env['BENCH_API_NODE_ARGS']?.split(' ') ?? []), '--import', 'tsx', join(ROOT, 'cli.ts'), '--data-dir', dataDir, 'serve', '--port', '0', '--vocab', `${vocabulary}=jobs`], {
   env: { ...process.env, NORMKIT_RATE_LIMIT: '0', NORMKIT_LOG_LEVEL: process.env['BENCH_API_LOG'] ?? 'warn' },
   stdio: ['ignore', 'inherit', 'pipe'],
 });
@@ -97,8 +105,22 @@ function load(seconds: number): Promise<autocannon.Result> {
   });
 }
 
+/** CPU seconds (user + system) the server process has used so far, from /proc (Linux). */
+function serverCpuSeconds(): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return undefined;
+  }
+}
+
 await load(3); // warm-up: JIT, worker caches
+const serverCpu0 = serverCpuSeconds();
+const benchCpu0 = process.cpuUsage();
 const r = await load(SECONDS);
+const serverCpu1 = serverCpuSeconds();
+const benchCpu = process.cpuUsage(benchCpu0);
 stopServer();
 
 const errors = r.errors + r.timeouts + r.non2xx;
@@ -109,6 +131,11 @@ const rows = [
   ['throughput', `${r.requests.average.toFixed(0)} requests/s (target ≥ 800)`],
   ['latency p50', `${r.latency.p50} ms`],
   ['latency p99', `${r.latency.p99} ms (target < 50)`],
+  ['latency', `p75 ${r.latency.p75}, p90 ${r.latency.p90}, p97.5 ${r.latency.p97_5}, max ${r.latency.max} ms`],
+  [
+    'CPU/request',
+    `${serverCpu0 !== undefined && serverCpu1 !== undefined ? `server ${(((serverCpu1 - serverCpu0) * 1000) / r.requests.total).toFixed(2)} ms, ` : ''}load generator ${((benchCpu.user + benchCpu.system) / 1000 / r.requests.total).toFixed(2)} ms (${availableParallelism()} cores)`,
+  ],
   ['errors', `${errors} (errors ${r.errors}, timeouts ${r.timeouts}, non-2xx ${r.non2xx}; target 0)`],
 ];
 process.stdout.write(`\nbench:api\n${rows.map(([k, v]) => `  ${k!.padEnd(12)} ${v}`).join('\n')}\n`);

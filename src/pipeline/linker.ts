@@ -566,7 +566,8 @@ export class Linker {
   /** Fused term scores, re-scored by the hubness correction when configured, then the best term per concept. */
   private termSearch(text: string, normalized: string, raw: string | undefined, vectors: QueryVectors, k: number, search: { lang?: string }): LinkCandidate[] {
     const h = this.hubness;
-    const depth = h ? h.config.candidates : Math.max(...this.config.generators.map((g) => g.k));
+    // A request for k concepts searches at least k terms.
+    const depth = Math.max(k, h ? h.config.candidates : Math.max(...this.config.generators.map((g) => g.k)));
     const { list: fused, parts } = this.fusedTerms(normalized, raw, vectors, depth, search);
     const terms = this.index.terms;
     const rawKey = this.pack ? foldText(text) : undefined;

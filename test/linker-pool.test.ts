@@ -1,0 +1,73 @@
+/**
+ * The linker pool on its own: when every worker holds its share of operations, the rest
+ * wait in one queue and are sent as room frees, oldest first; a linker dropped while
+ * operations for it still wait is retired only after they have run.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { storePath } from '../src/config.js';
+import { ensureDemoVocabularies } from '../src/demo.js';
+import { preset } from '../src/pipeline/presets.js';
+import { LinkerPool, type LinkerSpec } from '../src/server/pool.js';
+import type { Operation } from '../src/server/operations.js';
+import { VocabStore } from '../src/store/store.js';
+
+describe('LinkerPool', () => {
+  let dir: string;
+  let pool: LinkerPool;
+  const errors: string[] = [];
+  const spec = (key: string): LinkerSpec => ({ key, vocabulary: 'demo-conditions', pipeline: preset('lexical'), extraTerms: [] });
+  const normalize = (text: string): Operation => ({ op: 'normalize', texts: [text], k: 1, explain: false });
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'normkit-pool-'));
+    const store = VocabStore.open(storePath(dir));
+    await ensureDemoVocabularies(store);
+    store.close();
+    pool = await LinkerPool.start({ storePath: storePath(dir), cacheDir: join(dir, 'indexes'), dataDir: dir }, { size: 1, perWorker: 2, onError: (detail) => errors.push(detail) });
+    await pool.load(spec('a#1'));
+  });
+  after(async () => {
+    await pool.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('holds perWorker operations per worker; the others wait and are answered in arrival order', async () => {
+    const texts = ['heart attack', 'high blood pressure', 'sugar diabetes', 'asthma', 'migraine', 'flu', 'stroke', 'heart attack', 'asthma', 'flu'];
+    const order: number[] = [];
+    const runs = texts.map((t, i) =>
+      pool.run('a#1', normalize(t)).then((r) => {
+        order.push(i);
+        return r as Array<{ concepts: Array<{ id: string }> }>;
+      }),
+    );
+    // Two sent, eight waiting: all ten are in the pool's count.
+    assert.equal(pool.queued, texts.length);
+    const results = await Promise.all(runs);
+    assert.deepEqual(order, [...order].sort((a, b) => a - b));
+    assert.equal(pool.queued, 0);
+    // The same text gives the same answer whenever it ran.
+    assert.deepEqual(results[7], results[0]);
+    assert.ok(results[0]![0]!.concepts.length === 1);
+  });
+
+  it('a linker dropped while operations for it wait is retired after they run, and its successor answers', async () => {
+    const waiting = Array.from({ length: 8 }, (_, i) => pool.run('a#1', normalize(i % 2 ? 'asthma' : 'flu')));
+    await pool.load(spec('a#2'));
+    pool.drop('a#1');
+    const answered = await Promise.allSettled(waiting);
+    assert.deepEqual(
+      answered.map((a) => a.status),
+      waiting.map(() => 'fulfilled'),
+    );
+    const next = (await pool.run('a#2', normalize('asthma'))) as Array<{ concepts: Array<{ id: string }> }>;
+    assert.equal(next[0]!.concepts.length, 1);
+    // Once retired, the old linker is gone from the worker.
+    assert.deepEqual(errors, []);
+    await assert.rejects(pool.run('a#1', normalize('asthma')), /internal error/);
+    assert.match(errors.join('\n'), /no linker loaded for a#1/);
+  });
+});
