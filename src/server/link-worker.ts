@@ -10,7 +10,7 @@ import { toWire } from './http-error.js';
 import { isQueryOperation, runOperation, runQueryOperations, type Operation, type QueryOperation } from './operations.js';
 import type { LinkerSpec, PoolWorkerData, WorkerReply, WorkerRequest } from './pool.js';
 
-const data = workerData as PoolWorkerData;
+const data = workerData as PoolWorkerData & { batch: number };
 const port = parentPort!;
 const store = VocabStore.open(data.storePath, { readonly: true });
 
@@ -56,8 +56,11 @@ async function run(key: string, o: Operation): Promise<unknown> {
 
 /**
  * Query operations (normalize, search) that arrive together are linked together: those
- * queued for the same linker and k when the worker gets to them share one linkMany.
+ * queued for the same linker and k when the worker gets to them share one linkMany, up to
+ * `batch` at a time. The pool sends a worker up to twice that, so the next batch is already
+ * here when one ends: the worker never waits on the HTTP thread.
  */
+const BATCH = data.batch;
 const waiting = new Map<string, Array<{ o: QueryOperation; resolve: (r: unknown) => void; reject: (e: unknown) => void }>>();
 
 function queue(key: string, o: QueryOperation): Promise<unknown> {
@@ -73,9 +76,11 @@ function queue(key: string, o: QueryOperation): Promise<unknown> {
       return;
     }
     waiting.set(group, [{ o, resolve, reject }]);
-    setImmediate(() => {
-      const batch = waiting.get(group)!;
-      waiting.delete(group);
+    const next = (): void => {
+      const all = waiting.get(group)!;
+      const batch = all.splice(0, BATCH);
+      if (all.length) setImmediate(next);
+      else waiting.delete(group);
       runQueryOperations(
         h.linker,
         batch.map((b) => b.o),
@@ -88,7 +93,8 @@ function queue(key: string, o: QueryOperation): Promise<unknown> {
           h.running -= batch.length;
           release(key, h);
         });
-    });
+    };
+    setImmediate(next);
   });
 }
 
