@@ -25,38 +25,14 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { storePath } from '../src/config.js';
-import { DEMO_QUERIES } from '../src/demo.js';
-import { VocabStore } from '../src/store/store.js';
-import { checksumFiles, importVocabulary } from '../src/vocab/import.js';
-import { LOADERS } from './loaders/index.js';
+import { BENCH_DATA_DIR, benchTitles } from './bench-titles.js';
 import { ROOT, sharedDataDir } from './shared.js';
 
 const SECONDS = Math.min(30, Number(process.env['BENCH_API_SECONDS'] ?? 30));
 const CONNECTIONS = Number(process.env['BENCH_API_CONNECTIONS'] ?? 50);
-const dataDir = process.env['NORMKIT_BENCH_DIR'] ?? join(ROOT, '.normkit-eval', 'api');
-
-const shared = sharedDataDir();
-let vocabulary: string;
-let titles: string[];
-if (shared) {
-  vocabulary = 'esco-en';
-  const file = join(shared, 'esco_occupations', 'occupations_en.jsonl');
-  const store = VocabStore.open(storePath(dataDir));
-  try {
-    if (!store.hasVocabulary(vocabulary) || store.vocabulary(vocabulary).checksum !== (await checksumFiles([file]))) {
-      await importVocabulary(store, [file], { name: vocabulary, format: 'esco' });
-    }
-  } finally {
-    store.close();
-  }
-  const jobbert = await LOADERS['jobbert']!({ shared, params: {} });
-  titles = [...new Set(jobbert.runs[0]!.queries.map((q) => q.text))];
-} else {
-  vocabulary = 'demo-occupations';
-  titles = DEMO_QUERIES.filter((q) => q.vocabulary === vocabulary).map((q) => q.text);
-  process.stderr.write('bench:api: no ../shared/data, so the demo occupations (not ESCO) and 6 demo titles\n');
-}
+const dataDir = BENCH_DATA_DIR;
+const { vocabulary, titles, source } = await benchTitles(dataDir);
+if (!sharedDataDir()) process.stderr.write(`bench:api: ${source}\n`);
 
 const server = spawn(process.execPath, [...(process.env['BENCH_API_NODE_ARGS']?.split(' ') ?? []), '--import', 'tsx', join(ROOT, 'cli.ts'), '--data-dir', dataDir, 'serve', '--port', '0', '--vocab', `${vocabulary}=jobs`], {
   env: { ...process.env, NORMKIT_RATE_LIMIT: '0', NORMKIT_LOG_LEVEL: process.env['BENCH_API_LOG'] ?? 'warn' },

@@ -124,52 +124,64 @@ async function runOne(
   // Training mentions, when a benchmark has them, are also the hubness correction's query bank.
   const queryBank = extraTerms.map((e) => ({ text: e.text, conceptIds: [e.conceptId], lang: e.lang }));
   const linker = await Linker.build(store, vocabulary, pipeline, { cacheDir: indexes, extraTerms, queryBank });
-  const dropped = { ...run.dropped };
-  const inVocabulary = run.queries.filter((q) => {
-    const ok = q.gold.every((g) => linker.hasConcept(g));
-    if (!ok) dropped['gold outside the vocabulary'] = (dropped['gold outside the vocabulary'] ?? 0) + 1;
-    return ok;
-  });
-  const sampled = sample(inVocabulary, options.fast ? config.fast?.sample : undefined, `${config.name}/${run.name}`);
-  // Document co-reference: each mention is linked through its group's canonical form.
-  const canonical = run.canonicalText;
-  const queries = canonical ? sampled.map((q) => ({ ...q, text: canonical.get(q.qid) ?? q.text })) : sampled;
-  const evalOptions = { depth: config.depth, metrics, curveMax: Math.min(CURVE_MAX, config.depth) };
-  const report = await evaluateLinker(linker, queries, evalOptions);
+  try {
+    const dropped = { ...run.dropped };
+    const inVocabulary = run.queries.filter((q) => {
+      const ok = q.gold.every((g) => linker.hasConcept(g));
+      if (!ok) dropped['gold outside the vocabulary'] = (dropped['gold outside the vocabulary'] ?? 0) + 1;
+      return ok;
+    });
+    const sampled = sample(inVocabulary, options.fast ? config.fast?.sample : undefined, `${config.name}/${run.name}`);
+    // Document co-reference: each mention is linked through its group's canonical form.
+    const canonical = run.canonicalText;
+    const queries = canonical ? sampled.map((q) => ({ ...q, text: canonical.get(q.qid) ?? q.text })) : sampled;
+    const evalOptions = { depth: config.depth, metrics, curveMax: Math.min(CURVE_MAX, config.depth) };
+    const report = await evaluateLinker(linker, queries, evalOptions);
 
-  const ablations: AblationResult[] = [];
-  if (options.ablate) {
-    const variants: Array<[string, Linker]> = [];
-    for (const [stage, a] of Object.entries(ABLATIONS)) {
-      const cfg = a.apply(pipeline);
-      if (cfg) variants.push([stage, await Linker.build(store, vocabulary, cfg, { cacheDir: indexes, extraTerms, queryBank })]);
-    }
-    if (extraTerms.length > 0) variants.push(['train-synonyms', await Linker.build(store, vocabulary, pipeline, { cacheDir: indexes })]);
-    const runs: Array<[string, EvaluationReport]> = [];
-    for (const [stage, ablated] of variants) runs.push([stage, await evaluateLinker(ablated, queries, evalOptions)]);
-    if (canonical) runs.push(['coref', await evaluateLinker(linker, sampled, evalOptions)]);
-    for (const [stage, r] of runs) {
-      const delta: AblationResult['delta'] = {};
-      for (const m of [config.headline, 'success@1', 'mrr']) {
-        delta[m] = pairedBootstrap(perQueryValues(report, m), perQueryValues(r, m), { seed: hash32(`${config.name}/${run.name}/${stage}`) });
+    const ablations: AblationResult[] = [];
+    if (options.ablate) {
+      // One ablated linker at a time, closed after its evaluation.
+      const variants: Array<[string, () => Promise<Linker>]> = [];
+      for (const [stage, a] of Object.entries(ABLATIONS)) {
+        const cfg = a.apply(pipeline);
+        if (cfg) variants.push([stage, () => Linker.build(store, vocabulary, cfg, { cacheDir: indexes, extraTerms, queryBank })]);
       }
-      ablations.push({ stage, metrics: r.metrics, delta });
+      if (extraTerms.length > 0) variants.push(['train-synonyms', () => Linker.build(store, vocabulary, pipeline, { cacheDir: indexes })]);
+      const runs: Array<[string, EvaluationReport]> = [];
+      for (const [stage, build] of variants) {
+        const ablated = await build();
+        try {
+          runs.push([stage, await evaluateLinker(ablated, queries, evalOptions)]);
+        } finally {
+          await ablated.close();
+        }
+      }
+      if (canonical) runs.push(['coref', await evaluateLinker(linker, sampled, evalOptions)]);
+      for (const [stage, r] of runs) {
+        const delta: AblationResult['delta'] = {};
+        for (const m of [config.headline, 'success@1', 'mrr']) {
+          delta[m] = pairedBootstrap(perQueryValues(report, m), perQueryValues(r, m), { seed: hash32(`${config.name}/${run.name}/${stage}`) });
+        }
+        ablations.push({ stage, metrics: r.metrics, delta });
+      }
     }
+    return {
+      name: run.name,
+      ...(run.lang ? { lang: run.lang } : {}),
+      split: run.split,
+      n: report.n,
+      dropped,
+      metrics: report.metrics,
+      successCurve: report.successCurve,
+      queriesPerSecond: report.queriesPerSecond,
+      n10Skewness: report.hubness.skewness,
+      indexBuildSeconds: report.indexBuildSeconds,
+      vocabulary: { name: vocabulary, concepts: linker.concepts, terms: linker.terms },
+      ablations,
+    };
+  } finally {
+    await linker.close();
   }
-  return {
-    name: run.name,
-    ...(run.lang ? { lang: run.lang } : {}),
-    split: run.split,
-    n: report.n,
-    dropped,
-    metrics: report.metrics,
-    successCurve: report.successCurve,
-    queriesPerSecond: report.queriesPerSecond,
-    n10Skewness: report.hubness.skewness,
-    indexBuildSeconds: report.indexBuildSeconds,
-    vocabulary: { name: vocabulary, concepts: linker.concepts, terms: linker.terms },
-    ablations,
-  };
 }
 
 function macro(runs: RunResult[]): Record<string, number> | undefined {

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import type { PipelineConfig } from '../src/pipeline/config.js';
 import { Linker, type LinkResult } from '../src/pipeline/linker.js';
+import type { PairContext } from '../src/pipeline/pairwise.js';
 import { VocabStore } from '../src/store/store.js';
 import { LOADERS } from './loaders/index.js';
 import { importVocabulary } from '../src/vocab/import.js';
@@ -83,7 +84,7 @@ export async function linkBenchmarkRun(
   params: Record<string, unknown>,
   config: PipelineConfig,
   k: number,
-): Promise<{ results: Array<{ result: LinkResult; gold: string[] }>; prior: (conceptId: string) => number }> {
+): Promise<{ results: Array<{ result: LinkResult; gold: string[] }>; context: PairContext }> {
   const loaded = await LOADERS[benchmark]!({ shared: ctx.shared, params });
   const run = loaded.runs[0]!;
   const name = `${benchmark}-${run.name}`.replace(/[^a-z0-9-]/gi, '-');
@@ -97,7 +98,7 @@ export async function linkBenchmarkRun(
   const queries = run.queries.filter((q) => q.gold.every((g) => linker.hasConcept(g))).map((q) => ({ text: run.canonicalText?.get(q.qid) ?? q.text, gold: q.gold, ...(q.lang ? { lang: q.lang } : {}) }));
   const results = await linker.linkMany(queries, k);
   await linker.close();
-  return { results: results.map((r, i) => ({ result: r, gold: queries[i]!.gold })), prior: (id) => linker.conceptPrior(id) };
+  return { results: results.map((r, i) => ({ result: r, gold: queries[i]!.gold })), context: linker.pairContext };
 }
 
 /** The workspace of a real-data eval script: ../shared/data (or exit 0 without it), a scratch store, the eval cache. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { evaluateLinker } from '../src/eval/evaluate.js';
+import { evaluateLinker, KEPT_CANDIDATES } from '../src/eval/evaluate.js';
 import { runEval } from '../src/eval/run-eval.js';
 import { Linker } from '../src/pipeline/linker.js';
 import { ABLATIONS, preset } from '../src/pipeline/presets.js';
@@ -125,6 +125,25 @@ test('evaluateLinker: NIL queries, gold outside the vocabulary, Success@k curve'
   assert.equal(report.successCurve.length, 4, 'the curve stops at the depth');
   assert.ok(report.successCurve.every((v, i) => i === 0 || v >= report.successCurve[i - 1]!), 'Success@k never decreases');
   assert.equal(report.successCurve[0], report.metrics['success@1']);
+});
+
+test('evaluateLinker scores the whole depth but keeps only the top candidates of each outcome', async (t) => {
+  const dir = tempDir(t);
+  const store = VocabStore.open(join(dir, 'normkit.db'));
+  t.after(() => store.close());
+  await importVocabulary(store, [join(import.meta.dirname, '..', 'data', 'demo', 'occupations.jsonl')], { name: 'occ' });
+  const linker = await Linker.build(store, 'occ', preset('lexical'));
+  const full = (await linker.link('nurse', 40)).candidates;
+  assert.ok(full.length > KEPT_CANDIDATES + 5, `${full.length} candidates`);
+  // A gold concept ranked below what an outcome keeps still counts in the metrics.
+  const deep = full[KEPT_CANDIDATES + 3]!.conceptId;
+  const report = await evaluateLinker(linker, [{ qid: 'q', text: 'nurse', gold: [deep] }], { depth: 40, metrics: ['success@20', 'mrr'] });
+  const [o] = report.outcomes;
+  assert.equal(o!.candidates.length, KEPT_CANDIDATES);
+  assert.deepEqual(o!.candidates, full.slice(0, KEPT_CANDIDATES));
+  assert.equal(o!.goldRank, KEPT_CANDIDATES + 4);
+  assert.equal(report.metrics['success@20'], 1);
+  assert.ok(Math.abs(report.metrics['mrr']! - 1 / (KEPT_CANDIDATES + 4)) < 1e-12);
 });
 
 test('ablations switch a stage off, and the ranking order is trec_eval\'s', () => {

@@ -17,7 +17,8 @@ const f = (name: (typeof PAIRWISE_FEATURES)[number]): number => PAIRWISE_FEATURE
 
 test('pairwise features of a (mention, candidate) pair, checked by hand', () => {
   const cand = (id: string, text: string, score: number) => ({ conceptId: id, score, term: { text, lang: 'en' }, generator: 'lexical' });
-  const [a, b] = pairFeatures({ input: 'AP clerk', candidates: [cand('x', 'accounts payable clerk', 0.8), cand('y', 'AP Clerk', 0.6)] }, (id) => (id === 'y' ? 3 : 0));
+  const none = { prior: () => 0, parents: () => [] };
+  const [a, b] = pairFeatures({ input: 'AP clerk', candidates: [cand('x', 'accounts payable clerk', 0.8), cand('y', 'AP Clerk', 0.6)] }, { prior: (id) => (id === 'y' ? 3 : 0), parents: () => [] });
   assert.equal(a![f('margin')], 0);
   assert.ok(Math.abs(b![f('margin')]! + 0.2) < 1e-12);
   assert.equal(a![f('rank')], 1);
@@ -29,8 +30,17 @@ test('pairwise features of a (mention, candidate) pair, checked by hand', () => 
   assert.equal(b![f('trigram')], 1, 'same text after folding');
   assert.equal(b![f('jaroWinkler')], 1);
   assert.ok(Math.abs(b![f('prior')]! - Math.log(4)) < 1e-12);
-  const [acr] = pairFeatures({ input: 'APC', candidates: [cand('x', 'accounts payable clerk', 0.5)] }, () => 0);
+  const [acr] = pairFeatures({ input: 'APC', candidates: [cand('x', 'accounts payable clerk', 0.5)] }, none);
   assert.equal(acr![f('acronym')], 1);
+  assert.equal(acr![f('sharedParent')], 0, 'no other candidate');
+  // Shared parent: siblings (s1, s2 under p), the parent itself, and an unrelated concept.
+  const parents: Record<string, string[]> = { s1: ['p'], s2: ['p', 'q'], u: ['r'] };
+  const fam = pairFeatures({ input: 'nurse', candidates: [cand('s1', 'nurse', 0.9), cand('u', 'nurse aide', 0.8), cand('s2', 'night nurse', 0.7), cand('p', 'nursing', 0.6)] }, { prior: () => 0, parents: (id) => parents[id] ?? [] });
+  assert.deepEqual(
+    fam.map((x) => x[f('sharedParent')]),
+    [2 / 3, 0, 2 / 3, 2 / 3],
+    's1: sibling s2 and parent p; u: none; s2: s1 and p; p: its children s1 and s2',
+  );
 });
 
 test('training: learns a feature that separates the gold, starts from (and stays near) the first-stage order', () => {
@@ -62,7 +72,12 @@ test('a trained reranker in a pipeline re-scores the top candidates and explains
   const plain = await Linker.build(store, 'occ', parsePipeline(base));
   const r = await linker.link('night nurse', 10);
   const p = await plain.link('night nurse', 10);
-  const expected = pairwiseScores(model, pairFeatures({ input: 'night nurse', candidates: p.candidates }, () => 0));
+  // The linker reads the hierarchy for the shared-parent feature.
+  const ids = [...store.terms('occ')].map((t) => t.conceptId);
+  const withParents = ids.filter((id) => store.concept('occ', id).parents.length > 0);
+  assert.ok(withParents.length > 10);
+  for (const id of new Set(ids)) assert.deepEqual(plain.pairContext.parents(id), store.concept('occ', id).parents.map((x) => x.id), id);
+  const expected = pairwiseScores(model, pairFeatures({ input: 'night nurse', candidates: p.candidates }, plain.pairContext));
   for (const c of r.candidates) {
     const i = p.candidates.findIndex((x) => x.conceptId === c.conceptId);
     assert.equal(c.rerank!.model, 'trained');
@@ -74,6 +89,16 @@ test('a trained reranker in a pipeline re-scores the top candidates and explains
     () => parsePipeline({ ...base, rerank: { type: 'trained', model: { ...model, features: ['margin'] } } }),
     (err: unknown) => err instanceof InputError && err.problems[0]!.field === 'rerank.model',
   );
+  assert.throws(
+    () => parsePipeline({ ...base, rerank: { type: 'trained', model: { features: ['margin', 'colour'], mean: [0, 0], std: [1, 1], weights: [1, 1] } } }),
+    (err: unknown) => err instanceof InputError && /unknown features colour/.test(err.problems[0]!.message),
+  );
+  // A model trained before a feature existed (a subset, by name) still scores by its own features.
+  const older: PairwiseModel = { features: ['head', 'margin'], mean: [0, 0], std: [1, 1], weights: [1, 0] };
+  const olderLinker = await Linker.build(store, 'occ', parsePipeline({ ...base, rerank: { type: 'trained', top: 10, model: older } }));
+  const olderTop = (await olderLinker.link('night nurse', 10)).candidates;
+  const heads = pairFeatures({ input: 'night nurse', candidates: p.candidates }, plain.pairContext).map((x) => x[f('head')]!);
+  for (const c of olderTop) assert.equal(c.score, heads[p.candidates.findIndex((x) => x.conceptId === c.conceptId)]);
   store.close();
 });
 

@@ -181,7 +181,7 @@ export async function trainRerankerCommand(
   const linker = await Linker.build(store, vocabulary, firstStage, { cacheDir: join(options.dataDir, 'indexes'), dataDir: options.dataDir, ...(options.progress ? { progress: options.progress } : {}) });
   try {
     const results = await linker.linkMany(labeled, top);
-    const training = trainPairwise({ results: results.map((r, i) => ({ result: r, gold: labeled[i]!.gold })), depth: top, prior: (id) => linker.conceptPrior(id) });
+    const training = trainPairwise({ results: results.map((r, i) => ({ result: r, gold: labeled[i]!.gold })), depth: top, context: linker.pairContext });
     // A confidence model fitted on the first stage does not fit the reranker's scores: it is dropped (run calibrate again).
     return { training, pipeline: { ...firstStage, rerank: { type: 'trained', top, model: training.model } } };
   } finally {

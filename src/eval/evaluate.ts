@@ -27,6 +27,7 @@ export interface QueryOutcome {
   text: string;
   normalized: string;
   gold: string[];
+  /** The top KEPT_CANDIDATES candidates (the metrics use all `depth`). */
   candidates: LinkCandidate[];
   /** 1-based rank of the first gold concept, or null when none was retrieved. */
   goldRank: number | null;
@@ -69,6 +70,12 @@ export function hubnessOf(lists: ReadonlyArray<readonly string[]>, concepts: num
 
 /** Queries linked per call (the dense generators encode each batch at once). */
 const LINK_BATCH = 256;
+/**
+ * Candidates an outcome keeps: enough for the error analysis (top 5), the hubness
+ * statistics (top 10) and the calibration (top 1). Keeping all `depth` of them, with their
+ * explanations, took gigabytes on the JobBERT set with ablations.
+ */
+export const KEPT_CANDIDATES = 10;
 
 export async function evaluateLinker(linker: Linker, queries: readonly Query[], options: EvaluateOptions = {}): Promise<EvaluationReport> {
   const depth = options.depth ?? 10;
@@ -79,10 +86,10 @@ export async function evaluateLinker(linker: Linker, queries: readonly Query[], 
   let nil = 0;
   let goldMissing = 0;
   const started = performance.now();
-  const results: LinkResult[] = [];
-  for (let i = 0; i < queries.length; i += LINK_BATCH) results.push(...(await linker.linkMany(queries.slice(i, i + LINK_BATCH), depth)));
+  let results: LinkResult[] = [];
   for (const [qi, q] of queries.entries()) {
-    const r = results[qi]!;
+    if (qi % LINK_BATCH === 0) results = await linker.linkMany(queries.slice(qi, qi + LINK_BATCH), depth);
+    const r = results[qi % LINK_BATCH]!;
     const ranked = r.candidates.map((c) => c.conceptId);
     const gold = new Set(q.gold);
     const at = ranked.findIndex((id) => gold.has(id));
@@ -91,7 +98,7 @@ export async function evaluateLinker(linker: Linker, queries: readonly Query[], 
       text: q.text,
       normalized: r.normalized,
       gold: q.gold,
-      candidates: r.candidates,
+      candidates: r.candidates.slice(0, KEPT_CANDIDATES),
       goldRank: at >= 0 ? at + 1 : null,
       rulesFired: r.rulesFired,
     };

@@ -192,10 +192,12 @@ export function parsePipeline(value: unknown, file = '(pipeline)', at?: Located)
   const config = parsed.data;
   if (config.rerank?.type === 'trained') {
     const m = config.rerank.model;
-    const expected = PAIRWISE_FEATURES.join(', ');
-    if (m.features.join(', ') !== expected || m.mean.length !== m.features.length || m.std.length !== m.features.length || m.weights.length !== m.features.length) {
+    const known = new Set<string>(PAIRWISE_FEATURES);
+    const unknown = m.features.filter((f) => !known.has(f));
+    if (unknown.length || new Set(m.features).size !== m.features.length || m.mean.length !== m.features.length || m.std.length !== m.features.length || m.weights.length !== m.features.length) {
       const line = at?.lineOf(['rerank', 'model']);
-      throw new InputError([{ file, ...(line ? { line } : {}), field: 'rerank.model', reason: 'invalid-field', message: `a trained reranker needs one mean, std and weight per feature, the features being: ${expected} (retrain it with normkit train-reranker)` }]);
+      const why = unknown.length ? `unknown features ${unknown.join(', ')}; ` : '';
+      throw new InputError([{ file, ...(line ? { line } : {}), field: 'rerank.model', reason: 'invalid-field', message: `${why}a trained reranker needs one mean, std and weight per feature, each of: ${PAIRWISE_FEATURES.join(', ')} (retrain it with normkit train-reranker)` }]);
     }
   }
   const weights = config.fusion.weights;

@@ -25,7 +25,7 @@ import type { Progress } from '../progress.js';
 import type { HubnessConfig, PipelineConfig } from './config.js';
 import { candidateFeatures, confidenceOf } from './decision.js';
 import { DenseGenerator } from './dense.js';
-import { pairFeatures, pairwiseScores } from './pairwise.js';
+import { pairFeatures, pairwiseScores, type PairContext } from './pairwise.js';
 import { CrossEncoder } from '../encoders/cross-encoder.js';
 import { openCrossEncoder } from '../models/resolve.js';
 
@@ -139,6 +139,8 @@ export class Linker {
   reranker: CrossEncoder | undefined;
   /** Training mentions per concept (the linker's extra terms): the trained reranker's prior. */
   private priors: ReadonlyMap<string, number> = new Map();
+  /** Each concept's parents (the trained reranker's shared-parent feature). */
+  private parentsOf: ReadonlyMap<string, readonly string[]> = new Map();
 
   private constructor(init: {
     config: PipelineConfig;
@@ -251,6 +253,13 @@ export class Linker {
     const priors = new Map<string, number>();
     for (const e of extra) priors.set(e.conceptId, (priors.get(e.conceptId) ?? 0) + 1);
     linker.priors = priors;
+    const parentsOf = new Map<string, string[]>();
+    for (const [child, parent] of store.parentLinks(vocabulary)) {
+      const list = parentsOf.get(child);
+      if (list) list.push(parent);
+      else parentsOf.set(child, [parent]);
+    }
+    linker.parentsOf = parentsOf;
     if (config.rerank?.type === 'cross-encoder') {
       const r = config.rerank;
       linker.reranker = existsSync(r.model) ? await CrossEncoder.load(r.model, { device: r.device }) : await openCrossEncoder(r.model, { dataDir: options.dataDir ?? join(tmpdir(), 'normkit'), device: r.device });
@@ -380,7 +389,7 @@ export class Linker {
     if (cfg.type === 'trained') {
       for (const r of results) {
         const top = r.candidates.slice(0, cfg.top);
-        const scores = pairwiseScores(cfg.model, pairFeatures({ input: r.input, candidates: top }, (id) => this.conceptPrior(id)));
+        const scores = pairwiseScores(cfg.model, pairFeatures({ input: r.input, candidates: top }, this.pairContext));
         const rescored = top.map((c, i) => ({ ...c, score: scores[i]!, rerank: { model: 'trained', score: scores[i]!, before: c.score } }));
         rescored.sort((a, b) => b.score - a.score || (a.conceptId < b.conceptId ? 1 : a.conceptId > b.conceptId ? -1 : 0));
         r.candidates = [...rescored, ...r.candidates.slice(cfg.top)];
@@ -597,6 +606,12 @@ export class Linker {
     }
     return out;
   }
+
+  /** What the trained reranker's features read of the vocabulary: concept priors and parents. */
+  readonly pairContext: PairContext = {
+    prior: (id) => this.conceptPrior(id),
+    parents: (id) => this.parentsOf.get(id) ?? [],
+  };
 
   /** How many of the linker's extra terms (training mentions) name a concept: the trained reranker's prior. */
   conceptPrior(conceptId: string): number {

@@ -15,6 +15,9 @@
  *   length       shorter / longer length
  *   acronym      the query is one short token equal to the term's initials
  *   prior        log(1 + the concept's training mentions among the linker's extra terms)
+ *   sharedParent the share of the other candidates that are the concept's parent, child or
+ *                sibling (a shared parent) in the vocabulary's hierarchy: a candidate in a
+ *                family the first stage keeps returning is more likely the right branch
  *
  * Loss, per query with a gold concept among its top `depth` candidates: the cross-entropy of
  * softmax(w·x) against the gold, plus λ‖w − w₀‖², where w₀ ranks exactly as the first stage
@@ -25,7 +28,13 @@ import { JaroWinklerDistance } from 'natural/lib/natural/distance/index.js';
 import { foldText } from '../text/fold.js';
 import type { LinkCandidate, LinkResult } from './linker.js';
 
-export const PAIRWISE_FEATURES = ['margin', 'similarity', 'rank', 'lexical', 'lexicalRank', 'dense', 'denseRank', 'trigram', 'cover', 'precise', 'jaroWinkler', 'head', 'length', 'acronym', 'prior'] as const;
+export const PAIRWISE_FEATURES = ['margin', 'similarity', 'rank', 'lexical', 'lexicalRank', 'dense', 'denseRank', 'trigram', 'cover', 'precise', 'jaroWinkler', 'head', 'length', 'acronym', 'prior', 'sharedParent'] as const;
+
+/** What the features need to know of the vocabulary: a concept's training mentions and its parents. */
+export interface PairContext {
+  prior(conceptId: string): number;
+  parents(conceptId: string): readonly string[];
+}
 
 export interface PairwiseModel {
   features: string[];
@@ -41,8 +50,16 @@ function trigrams(s: string): Set<string> {
   return out;
 }
 
-/** The raw feature vector of each candidate of one result. */
-export function pairFeatures(r: Pick<LinkResult, 'input' | 'candidates'>, prior: (conceptId: string) => number): number[][] {
+/** Whether two concepts are parent and child, or siblings. */
+function related(a: string, b: string, parents: PairContext['parents']): boolean {
+  const pa = parents(a);
+  const pb = parents(b);
+  return pa.includes(b) || pb.includes(a) || pa.some((p) => pb.includes(p));
+}
+
+/** The raw feature vector (PAIRWISE_FEATURES order) of each candidate of one result. */
+export function pairFeatures(r: Pick<LinkResult, 'input' | 'candidates'>, context: PairContext): number[][] {
+  const { prior, parents } = context;
   const q = foldText(r.input);
   const qWords = q.split(' ').filter(Boolean);
   const qSet = new Set(qWords);
@@ -75,23 +92,28 @@ export function pairFeatures(r: Pick<LinkResult, 'input' | 'candidates'>, prior:
       Math.min(q.length, t.length) / Math.max(1, q.length, t.length),
       acronymQuery && initials === q.replace(/ /g, '') ? 1 : 0,
       Math.log(1 + prior(c.conceptId)),
+      r.candidates.length > 1 ? r.candidates.filter((o, j) => j !== i && related(c.conceptId, o.conceptId, parents)).length / (r.candidates.length - 1) : 0,
     ];
   });
 }
 
+/** Scores of candidates' feature vectors (PAIRWISE_FEATURES order) under a model, which may use a subset of the features (an older model). */
 export function pairwiseScores(model: PairwiseModel, features: readonly number[][]): number[] {
-  return features.map((x) => x.reduce((s, v, j) => s + model.weights[j]! * ((v - model.mean[j]!) / model.std[j]!), 0));
+  const at = model.features.map((f) => PAIRWISE_FEATURES.indexOf(f as (typeof PAIRWISE_FEATURES)[number]));
+  return features.map((x) => at.reduce((s, i, j) => s + model.weights[j]! * ((x[i]! - model.mean[j]!) / model.std[j]!), 0));
 }
 
 export interface PairwiseTraining {
   /** Each labeled query's first-stage result and its gold concepts. */
   results: ReadonlyArray<{ result: Pick<LinkResult, 'input' | 'candidates'>; gold: readonly string[] }>;
-  prior?: (conceptId: string) => number;
+  context?: Partial<PairContext>;
   /** Candidates per query the model sees. Default 20. */
   depth?: number;
   /** λ of the pull toward the first-stage order. Default 0.01. */
   l2?: number;
   epochs?: number;
+  /** The features the model uses (default all): a subset, e.g. to measure what one adds. The first must be margin (the first-stage order). */
+  features?: ReadonlyArray<(typeof PAIRWISE_FEATURES)[number]>;
 }
 
 /** How strongly w₀ weighs the (standardized) margin: enough to reproduce the first-stage order. */
@@ -99,7 +121,10 @@ const FIRST_STAGE_WEIGHT = 5;
 
 export function trainPairwise(t: PairwiseTraining): { model: PairwiseModel; trainSuccessAt1: { before: number; after: number }; queries: number } {
   const depth = t.depth ?? 20;
-  const prior = t.prior ?? (() => 0);
+  const names = [...(t.features ?? PAIRWISE_FEATURES)];
+  if (names[0] !== 'margin') throw new Error('trainPairwise: the first feature must be margin');
+  const columns = names.map((n) => PAIRWISE_FEATURES.indexOf(n));
+  const context: PairContext = { prior: t.context?.prior ?? (() => 0), parents: t.context?.parents ?? (() => []) };
   const lists: Array<{ x: number[][]; gold: number }> = [];
   let before = 0;
   for (const { result, gold } of t.results) {
@@ -107,9 +132,9 @@ export function trainPairwise(t: PairwiseTraining): { model: PairwiseModel; trai
     const g = cands.findIndex((c) => gold.includes(c.conceptId));
     if (g < 0) continue;
     if (g === 0) before++;
-    lists.push({ x: pairFeatures({ input: result.input, candidates: cands }, prior), gold: g });
+    lists.push({ x: pairFeatures({ input: result.input, candidates: cands }, context).map((x) => columns.map((c) => x[c]!)), gold: g });
   }
-  const F = PAIRWISE_FEATURES.length;
+  const F = names.length;
   const all = lists.flatMap((l) => l.x);
   const mean = Array.from({ length: F }, (_, j) => all.reduce((s, x) => s + x[j]!, 0) / Math.max(1, all.length));
   const std = Array.from({ length: F }, (_, j) => Math.sqrt(all.reduce((s, x) => s + (x[j]! - mean[j]!) ** 2, 0) / Math.max(1, all.length)) || 1);
@@ -139,10 +164,10 @@ export function trainPairwise(t: PairwiseTraining): { model: PairwiseModel; trai
       w[j]! -= (lr * (m[j]! / (1 - 0.9 ** e))) / (Math.sqrt(v[j]! / (1 - 0.999 ** e)) + 1e-8);
     }
   }
-  const model: PairwiseModel = { features: [...PAIRWISE_FEATURES], mean, std, weights: w };
+  const model: PairwiseModel = { features: names, mean, std, weights: w };
   let after = 0;
-  for (const l of lists) {
-    const s = pairwiseScores(model, l.x);
+  for (const l of standardized) {
+    const s = l.x.map((x) => x.reduce((sum, val, j) => sum + w[j]! * val, 0));
     if (s.indexOf(Math.max(...s)) === l.gold) after++;
   }
   const n = t.results.length;

@@ -277,6 +277,11 @@ export class VocabStore {
   }
 
   /** Concepts with a term whose match key is exactly `norm` (see `foldText` / `foldCode`), each with its first such term. */
+  /** Every parent link of a vocabulary's concepts, as (child id, parent id). */
+  parentLinks(vocabulary: string): Array<[string, string]> {
+    return (this.stmts.parentLinks.all(this.vocabRow(vocabulary).id) as Array<{ child: string; parent: string }>).map((r) => [r.child, r.parent]);
+  }
+
   lookupNorm(vocabulary: string, norm: string): Array<ConceptRef & { text: string; kind: TermKind; lang: string }> {
     const v = this.vocabRow(vocabulary);
     return (this.stmts.byNorm.all(v.id, norm) as Array<ConceptRef & { text: string; kind: TermKind; lang: string; first?: number }>).map(
@@ -535,6 +540,9 @@ export class VocabStore {
       xrefsOfConcept: db.prepare(`SELECT target FROM xrefs WHERE concept = ? ORDER BY target`),
       parentsOf: db.prepare(
         `SELECT c.cid AS id, c.name FROM edges e JOIN concepts c ON c.id = e.parent WHERE e.child = ? ORDER BY c.cid`,
+      ),
+      parentLinks: db.prepare(
+        `SELECT c.cid AS child, p.cid AS parent FROM edges e JOIN concepts c ON c.id = e.child JOIN concepts p ON p.id = e.parent WHERE c.vocab = ? ORDER BY c.cid, p.cid`,
       ),
       childrenOf: db.prepare(
         `SELECT c.cid AS id, c.name FROM edges e JOIN concepts c ON c.id = e.child WHERE e.parent = ? ORDER BY c.cid`,
