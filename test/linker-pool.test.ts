@@ -70,4 +70,26 @@ describe('LinkerPool', () => {
     await assert.rejects(pool.run('a#1', normalize('asthma')), /internal error/);
     assert.match(errors.join('\n'), /no linker loaded for a#1/);
   });
+
+  it('a failed worker gets nothing more: its operations are rejected, the others answer everything else', async () => {
+    const two = await LinkerPool.start({ storePath: storePath(dir), cacheDir: join(dir, 'indexes'), dataDir: dir }, { size: 2, perWorker: 2, onError: () => {} });
+    try {
+      await two.load(spec('b#1'));
+      const first = Array.from({ length: 4 }, () => two.run('b#1', normalize('asthma')));
+      const waiting = Array.from({ length: 6 }, () => two.run('b#1', normalize('flu')));
+      // An uncaught error in a worker thread surfaces as its 'error' event (the thread ends).
+      const workers = (two as unknown as { workers: Array<{ emit(e: string, err: Error): void }> }).workers;
+      workers[0]!.emit('error', new Error('worker crashed'));
+      const firstSettled = await Promise.allSettled(first);
+      assert.deepEqual(firstSettled.map((r) => r.status).sort(), ['fulfilled', 'fulfilled', 'rejected', 'rejected']);
+      const rest = await Promise.allSettled([...waiting, two.run('b#1', normalize('asthma'))]);
+      assert.deepEqual(
+        rest.map((r) => r.status),
+        rest.map(() => 'fulfilled'),
+      );
+      assert.equal(two.queued, 0);
+    } finally {
+      await two.close();
+    }
+  });
 });

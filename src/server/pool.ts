@@ -73,6 +73,8 @@ export class LinkerPool {
   private readonly backlog: Waiting[] = [];
   /** Linkers to drop once their waiting operations have been sent. */
   private readonly laterDrops = new Set<string>();
+  /** Workers that failed (an uncaught error ends a worker thread): nothing more is sent to them. */
+  private readonly dead = new Set<number>();
   private nextId = 0;
   private closed = false;
   private idle: Array<() => void> = [];
@@ -152,7 +154,7 @@ export class LinkerPool {
   private finished(worker: number): void {
     this.inFlight[worker]!--;
     // The freed room goes to the oldest waiting operation.
-    const next = this.inFlight[worker]! < this.perWorker && !this.closed ? this.backlog.shift() : undefined;
+    const next = this.inFlight[worker]! < this.perWorker && !this.closed && !this.dead.has(worker) ? this.backlog.shift() : undefined;
     if (next) {
       this.send(worker, { type: 'run', id: this.nextId++, key: next.key, operation: next.operation }).then(next.resolve, next.reject);
       if (this.laterDrops.has(next.key)) this.drop(next.key);
@@ -162,17 +164,26 @@ export class LinkerPool {
 
   private failWorker(worker: number, err: Error): void {
     this.onError(err.stack ?? err.message);
+    this.dead.add(worker);
     for (const [id, p] of this.pending) {
       if (p.worker !== worker) continue;
       this.pending.delete(id);
       this.finished(worker);
       p.reject(err);
     }
+    // With no worker left, what waits would wait forever.
+    if (this.dead.size === this.workers.length) for (const w of this.backlog.splice(0)) w.reject(new Error('every linker worker has failed (the server log has why)'));
+  }
+
+  /** Workers still running. */
+  private get live(): number[] {
+    return this.workers.map((_, i) => i).filter((i) => !this.dead.has(i));
   }
 
   /** Builds the linker on every worker (from the index cache); its size. */
   async load(spec: LinkerSpec): Promise<{ concepts: number; terms: number }> {
-    const sizes = await Promise.all(this.workers.map((_, i) => this.send(i, { type: 'load', id: this.nextId++, spec })));
+    if (this.live.length === 0) throw new Error('every linker worker has failed (the server log has why)');
+    const sizes = await Promise.all(this.live.map((i) => this.send(i, { type: 'load', id: this.nextId++, spec })));
     return sizes[0] as { concepts: number; terms: number };
   }
 
@@ -181,8 +192,10 @@ export class LinkerPool {
    * operations, on the first worker to finish one (operations wait in arrival order).
    */
   run(key: string, operation: Operation): Promise<unknown> {
-    let best = 0;
-    for (let i = 1; i < this.inFlight.length; i++) if (this.inFlight[i]! < this.inFlight[best]!) best = i;
+    const live = this.live;
+    if (live.length === 0) return Promise.reject(new Error('every linker worker has failed (the server log has why)'));
+    let best = live[0]!;
+    for (const i of live) if (this.inFlight[i]! < this.inFlight[best]!) best = i;
     if (this.inFlight[best]! >= this.perWorker && !this.closed) return new Promise((resolve, reject) => this.backlog.push({ key, operation, resolve, reject }));
     return this.send(best, { type: 'run', id: this.nextId++, key, operation });
   }
