@@ -375,7 +375,9 @@ export class Linker {
     let at = 0;
     const results = queries.map((q, i) => {
       const n = raw && q.text !== normalized[i]!.text ? 2 : 1;
-      const own = vectors.map((v) => v.slice(at, at + n));
+      // The text as written often embeds exactly as the normalized one (the encoder folds
+      // case too): one vector then, not the same nearest-neighbour search twice.
+      const own = vectors.map((v) => (n === 2 && sameVector(v[at]!, v[at + 1]!) ? [v[at]!] : v.slice(at, at + n)));
       at += n;
       return this.linkNormalized(q.text, normalized[i]!, own, want, q.lang ? { lang: q.lang } : {});
     });
@@ -636,6 +638,12 @@ function normalizersFor(h: HubnessConfig, hits: SerializedBanks, gallerySize: nu
     query: bankNormalizer(hits.query, gallerySize, h.beta1, Math.min(h.activationK, hits.depth), hits.depth),
     gallery: bankNormalizer(hits.gallery, gallerySize, h.beta2, Math.min(h.activationK, hits.depth), hits.depth),
   };
+}
+
+function sameVector(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Per dense generator, the query's vectors (the normalized text, and the text as written when they differ and `raw` is also). */
