@@ -126,8 +126,6 @@ export class LexicalIndex {
    */
   private readonly charScores: Float32Array;
   private readonly wordScores: Float32Array;
-  /** 1 for the terms of a search's `also` set (a typed array: checked for every touched term). */
-  private readonly alsoMark: Uint8Array;
   /** The second query's scores in `searchTermsEither`. */
   private readonly charScoresB: Float32Array;
   private readonly wordScoresB: Float32Array;
@@ -165,7 +163,6 @@ export class LexicalIndex {
     this.charScores = new Float32Array(n);
     this.wordScores = new Float32Array(n);
     this.charScoresB = new Float32Array(n);
-    this.alsoMark = new Uint8Array(n);
     this.wordScoresB = new Float32Array(n);
     this.touched = new Int32Array(n + 1); // + 1: the hot loops write one slot past the last kept term
     this.slotOf = new Int32Array(init.conceptIds.length).fill(-1);
@@ -400,19 +397,23 @@ export class LexicalIndex {
     const { touched, charScores, wordScores, termConcept, conceptIds } = this;
     const skip = options.exclude && options.exclude.size > 0 ? options.exclude : undefined;
     const heap = new TopScores(Math.max(k, 0));
-    const also = this.markAlso(options.also);
-    const mark = this.alsoMark;
+    // The `also` terms first, scored and then zeroed, so the loop below ranks only the others.
     const extra: Array<{ term: number; score: number }> = [];
-    for (let i = 0, n = this.nTouched; i < n; i++) {
-      const d = touched[i]!;
+    for (const d of options.also ?? []) {
+      if (!(d >= 0 && d < termConcept.length)) continue;
       const s = charW * charScores[d]! + wordW * wordScores[d]!;
-      if (s > 0 && !(skip && skip.has(conceptIds[termConcept[d]!]!))) {
-        if (mark[d] === 1) extra.push({ term: d, score: s });
-        else if (k > 0 && s > heap.floor) heap.offer(s, d);
+      if (s > 0 && !(skip && skip.has(conceptIds[termConcept[d]!]!))) extra.push({ term: d, score: s });
+      charScores[d] = 0;
+      wordScores[d] = 0;
+    }
+    if (k > 0) {
+      for (let i = 0, n = this.nTouched; i < n; i++) {
+        const d = touched[i]!;
+        const s = charW * charScores[d]! + wordW * wordScores[d]!;
+        if (s > heap.floor && s > 0 && !(skip && skip.has(conceptIds[termConcept[d]!]!))) heap.offer(s, d);
       }
     }
     this.clearScores(charScores, wordScores);
-    if (also) for (const d of also) mark[d] = 0;
     const top = heap.sorted().map((h) => ({ term: h.index, score: h.score }));
     if (!extra.length) return top;
     // The `also` terms with their scores, merged into the ranking.
@@ -466,23 +467,30 @@ export class LexicalIndex {
     const skip = options.exclude && options.exclude.size > 0 ? options.exclude : undefined;
     const heapA = new TopScores(Math.max(k, 0));
     const heapB = new TopScores(Math.max(k, 0));
-    const also = this.markAlso(options.also);
-    const mark = this.alsoMark;
+    // The `also` terms first, scored and then zeroed, so the loop below ranks only the others.
     const extra = new Map<number, number>();
-    for (let i = 0; i < this.nTouched; i++) {
-      const d = touched[i]!;
+    for (const d of options.also ?? []) {
+      if (!(d >= 0 && d < termConcept.length)) continue;
       const sa = charW * ca[d]! + wordWA * wa[d]!;
       const sb = charW * cb[d]! + wordWB * wb[d]!;
-      if ((sa > 0 || sb > 0) && !(skip && skip.has(conceptIds[termConcept[d]!]!))) {
-        if (mark[d] === 1) extra.set(d, Math.max(sa > 0 ? sa : -Infinity, sb > 0 ? sb : -Infinity));
-        else if (k > 0) {
+      if ((sa > 0 || sb > 0) && !(skip && skip.has(conceptIds[termConcept[d]!]!))) extra.set(d, Math.max(sa > 0 ? sa : -Infinity, sb > 0 ? sb : -Infinity));
+      ca[d] = 0;
+      cb[d] = 0;
+      wa[d] = 0;
+      wb[d] = 0;
+    }
+    if (k > 0) {
+      for (let i = 0, n = this.nTouched; i < n; i++) {
+        const d = touched[i]!;
+        const sa = charW * ca[d]! + wordWA * wa[d]!;
+        const sb = charW * cb[d]! + wordWB * wb[d]!;
+        if ((sa > heapA.floor || sb > heapB.floor) && !(skip && skip.has(conceptIds[termConcept[d]!]!))) {
           if (sa > 0 && sa > heapA.floor) heapA.offer(sa, d);
           if (sb > 0 && sb > heapB.floor) heapB.offer(sb, d);
         }
       }
     }
     this.clearScores(ca, cb, wa, wb);
-    if (also) for (const d of also) mark[d] = 0;
     const best = new Map<number, number>();
     for (const h of [...heapA.sorted(), ...heapB.sorted()]) if (!(best.get(h.index)! >= h.score)) best.set(h.index, h.score);
     for (const [d, v] of extra) best.set(d, v);
@@ -502,13 +510,6 @@ export class LexicalIndex {
       else for (let i = 0; i < n; i++) a[touched[i]!] = 0;
     }
     this.nTouched = 0;
-  }
-
-  /** Marks a search's `also` terms in `alsoMark` (the caller clears them); the set, or undefined when empty. */
-  private markAlso(also: ReadonlySet<number> | undefined): ReadonlySet<number> | undefined {
-    if (!also || also.size === 0) return undefined;
-    for (const d of also) if (d >= 0 && d < this.alsoMark.length) this.alsoMark[d] = 1;
-    return also;
   }
 
   /** Position range of a concept's terms in `terms` (contiguous). */
