@@ -10,6 +10,7 @@
  * Prints Success@1, Success@5 and the seconds each run took (the encoder is trained and
  * cached on the first run).
  */
+import { meanMetrics, parseMetric, scoreQuery } from '../src/eval/metrics.js';
 import { parsePipeline } from '../src/pipeline/config.js';
 import { preset } from '../src/pipeline/presets.js';
 import { evalWorkspace, linkBenchmarkRun } from './shared.js';
@@ -20,6 +21,7 @@ const combos = process.argv.slice(2).map((arg) => {
   return [kp!, ef!] as const;
 });
 if (!combos.length) throw new Error('usage: npm run eval:depth -- K′,ef [K′,ef …]');
+const METRICS = [parseMetric('success@1'), parseMetric('success@5')];
 const ws = evalWorkspace('depth');
 try {
   for (const [kp, ef] of combos) {
@@ -32,15 +34,13 @@ try {
     const started = performance.now();
     const { results } = await linkBenchmarkRun(ws, 'jobbert', {}, config, 5);
     const seconds = (performance.now() - started) / 1000;
-    let s1 = 0;
-    let s5 = 0;
+    const perQuery: Array<Record<string, number>> = [];
     for (const { result, gold } of results) {
-      const ids = result.candidates.map((c) => c.conceptId);
-      if (gold.includes(ids[0]!)) s1++;
-      if (ids.slice(0, 5).some((id) => gold.includes(id))) s5++;
+      const scored = scoreQuery(result.candidates.map((c) => c.conceptId), new Map(gold.map((g) => [g, 1])), METRICS);
+      if (scored) perQuery.push(scored);
     }
-    const n = results.length;
-    process.stdout.write(`K′ ${kp}, ef ${ef}: ${n} titles, Success@1 ${(s1 / n).toFixed(4)}, Success@5 ${(s5 / n).toFixed(4)} (${seconds.toFixed(0)} s)\n`);
+    const mean = meanMetrics(perQuery, METRICS);
+    process.stdout.write(`K′ ${kp}, ef ${ef}: ${perQuery.length} titles, Success@1 ${mean['success@1']!.toFixed(4)}, Success@5 ${mean['success@5']!.toFixed(4)} (${seconds.toFixed(0)} s)\n`);
   }
 } finally {
   ws.close();
