@@ -1,33 +1,44 @@
 /**
- * The `jobs` preset's search depth against accuracy and time, on the JobBERT validation
+ * The `jobs` preset's search settings against accuracy and time, on the JobBERT validation
  * split (dev), linking k = 5 concepts per title as the HTTP API does:
  *
- *   npm run eval:depth -- 200,400 50,50 30,40
+ *   npm run eval:depth -- 30,40,dense 30,40,also 50,50
  *
- * Each argument is K′,ef: K′ the fused terms the hubness correction re-scores (and the
- * depth of both generators' searches), ef the HNSW search breadth. A request for k concepts
- * searches max(k, K′) terms, so `npm run eval` (k = 100) does not exercise K′: this does.
- * Prints Success@1, Success@5 and the seconds each run took (the encoder is trained and
- * cached on the first run).
+ * Each argument is K′,ef[,raw]: K′ the fused terms the hubness correction re-scores (and the
+ * depth of both generators' searches), ef the HNSW search breadth, raw the pipeline's
+ * `normalize.raw` (also: both generators also search the title as written; dense: only the
+ * encoder does; default: the preset's). A request for k concepts searches max(k, K′) terms,
+ * so `npm run eval` (k = 100) does not exercise K′: this does. Prints Success@1, Success@5
+ * and the seconds each run took (the encoder is trained and cached on the first run), and
+ * for each setting after the first, its paired bootstrap difference from the first.
  */
+import { pairedBootstrap } from '../src/eval/bootstrap.js';
 import { meanMetrics, parseMetric, scoreQuery } from '../src/eval/metrics.js';
 import { parsePipeline } from '../src/pipeline/config.js';
 import { preset } from '../src/pipeline/presets.js';
 import { evalWorkspace, linkBenchmarkRun } from './shared.js';
 
-const combos = process.argv.slice(2).map((arg) => {
-  const [kp, ef] = arg.split(',').map(Number);
-  if (!Number.isInteger(kp) || !Number.isInteger(ef) || kp! < 1 || ef! < 1) throw new Error(`expected K′,ef as two positive integers (got "${arg}")`);
-  return [kp!, ef!] as const;
+const RAW = ['also', 'dense', 'never'] as const;
+type Raw = (typeof RAW)[number];
+const settings = process.argv.slice(2).map((arg) => {
+  const [kp, ef, raw] = arg.split(',');
+  const k = Number(kp);
+  const e = Number(ef);
+  if (!Number.isInteger(k) || !Number.isInteger(e) || k < 1 || e < 1 || (raw !== undefined && !RAW.includes(raw as Raw))) {
+    throw new Error(`expected K′,ef[,raw]: two positive integers and optionally one of ${RAW.join(', ')} (got "${arg}")`);
+  }
+  return { kp: k, ef: e, raw: raw as Raw | undefined, label: arg };
 });
-if (!combos.length) throw new Error('usage: npm run eval:depth -- K′,ef [K′,ef …]');
+if (!settings.length) throw new Error('usage: npm run eval:depth -- K′,ef[,raw] [K′,ef[,raw] …]');
 const METRICS = [parseMetric('success@1'), parseMetric('success@5')];
 const ws = evalWorkspace('depth');
 try {
-  for (const [kp, ef] of combos) {
+  let first: Array<Record<string, number>> | undefined;
+  for (const { kp, ef, raw, label } of settings) {
     const base = preset('jobs');
     const config = parsePipeline({
       ...base,
+      normalize: { ...base.normalize, ...(raw ? { raw } : {}) },
       generators: base.generators.map((g) => (g.type === 'dense' ? { ...g, ef } : g)),
       hubness: { ...base.hubness!, candidates: kp },
     });
@@ -40,7 +51,17 @@ try {
       if (scored) perQuery.push(scored);
     }
     const mean = meanMetrics(perQuery, METRICS);
-    process.stdout.write(`K′ ${kp}, ef ${ef}: ${perQuery.length} titles, Success@1 ${mean['success@1']!.toFixed(4)}, Success@5 ${mean['success@5']!.toFixed(4)} (${seconds.toFixed(0)} s)\n`);
+    let line = `${label} (K′ ${kp}, ef ${ef}, raw ${config.normalize.raw}): ${perQuery.length} titles, Success@1 ${mean['success@1']!.toFixed(4)}, Success@5 ${mean['success@5']!.toFixed(4)} (${seconds.toFixed(0)} s)`;
+    if (!first) first = perQuery;
+    else if (first.length === perQuery.length) {
+      const diff = (m: string): string => {
+        const d = pairedBootstrap(first!.map((q) => q[m]!), perQuery.map((q) => q[m]!));
+        const pts = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)}`;
+        return `${m} ${pts(d.mean)} points [${pts(d.lo)}, ${pts(d.hi)}]`;
+      };
+      line += `; against ${settings[0]!.label}: ${diff('success@1')}, ${diff('success@5')}`;
+    }
+    process.stdout.write(`${line}\n`);
   }
 } finally {
   ws.close();

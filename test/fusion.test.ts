@@ -264,3 +264,28 @@ test('rerank stage: a cross-encoder re-scores the top candidates (mention agains
   for (const l of [plain, reranked, blended]) await l.close();
   store.close();
 });
+
+test('normalize.raw: with also both generators search the title as written; with dense only the dense generator does', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'normkit-raw-'));
+  const store = VocabStore.open(join(dir, 'store.db'));
+  const file = join(dir, 'jobs.jsonl');
+  writeFileSync(file, `${JSON.stringify({ id: 'ja', name: 'junior accountant' })}\n${JSON.stringify({ id: 'acc', name: 'accountant' })}\n${JSON.stringify({ id: 'nurse', name: 'nurse' })}\n`);
+  await importVocabulary(store, [file], { name: 'jobs', format: 'jsonl' });
+  const lexicalOnly = (raw: 'also' | 'dense') => parsePipeline({ name: 'l', normalize: { pack: 'jobs', raw }, generators: [{ type: 'lexical', bm25Weight: 0 }] });
+  const fused = (raw: 'also' | 'dense') => pipeline({ normalize: { pack: 'jobs', raw } });
+  const top = async (config: ReturnType<typeof parsePipeline>) => (await (await Linker.build(store, 'jobs', config)).link('Junior Accountant', 3)).candidates;
+  // The pack drops the seniority: the normalized title is "accountant".
+  assert.equal((await top(lexicalOnly('also')))[0]!.conceptId, 'ja');
+  assert.equal((await top(lexicalOnly('dense')))[0]!.conceptId, 'acc');
+  const lexicalOf = (cs: Awaited<ReturnType<typeof top>>, id: string) => cs.find((c) => c.conceptId === id)!.generators!.find((g) => g.generator === 'lexical')!.score;
+  const denseOf = (cs: Awaited<ReturnType<typeof top>>, id: string) => cs.find((c) => c.conceptId === id)!.generators!.find((g) => g.generator !== 'lexical')!.score;
+  const also = await top(fused('also'));
+  const dense = await top(fused('dense'));
+  // "junior accountant" is a perfect lexical match of the title as written only.
+  assert.ok(lexicalOf(also, 'ja') > 0.999);
+  assert.ok(lexicalOf(dense, 'ja') < 0.99);
+  // The encoder sees the title as written either way.
+  assert.ok(Math.abs(denseOf(also, 'ja') - denseOf(dense, 'ja')) < 1e-9);
+  assert.ok(denseOf(dense, 'ja') > 0.999);
+  store.close();
+});

@@ -149,11 +149,12 @@ export const pipelineSchema = z.strictObject({
       /** A rule pack run on every query (and, for its `apply: both` stages, on every term): "jobs", "medical", "codes" or a file. */
       pack: z.string().min(1).optional(),
       /**
-       * also: search the text as written too, and keep each concept's better score, so a
-       * vocabulary that itself says "junior accountant" still matches it; never (default): only
-       * the pack's output.
+       * also: every generator searches the text as written too, and each term keeps its
+       * better score, so a vocabulary that itself says "junior accountant" still matches it;
+       * dense: only the dense generators encode the text as written too (one lexical search
+       * per query instead of two); never (default): only the pack's output.
        */
-      raw: z.enum(['also', 'never']).default('never'),
+      raw: z.enum(['also', 'dense', 'never']).default('never'),
     })
     .default({ fold: 'full', raw: 'never' }),
   /** Keep only concepts with at least one of these types (e.g. MeSH tree "C" for diseases). */

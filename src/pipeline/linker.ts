@@ -364,8 +364,8 @@ export class Linker {
   /** Links many texts; the dense generators encode them in batches. */
   async linkMany(queries: ReadonlyArray<{ text: string; lang?: string | undefined }>, k = 10): Promise<LinkResult[]> {
     const normalized = queries.map((q) => this.normalizeQuery(q.text));
-    // With raw: also, the dense generators see the text as written too (as the lexical one does).
-    const raw = this.pack && this.config.normalize.raw === 'also';
+    // With raw: also or dense, the dense generators see the text as written too.
+    const raw = this.pack && this.config.normalize.raw !== 'never';
     const texts = normalized.flatMap((n, i) => (raw && queries[i]!.text !== n.text ? [n.text, queries[i]!.text] : [n.text]));
     const vectors: Float32Array[][] = [];
     for (const d of this.dense) vectors.push(await d.embed(texts));
@@ -456,14 +456,16 @@ export class Linker {
         if (!byCode.some((b) => b.conceptId === id)) byCode.push({ conceptId: id, score: 1, term: { text: c.code, lang: '' }, generator: 'code' });
       }
     }
-    const raw = this.pack && this.config.normalize.raw === 'also' ? (this.config.normalize.fold === 'full' ? foldText(text) : text.toLowerCase()) : undefined;
+    const raw = this.pack && this.config.normalize.raw !== 'never' ? (this.config.normalize.fold === 'full' ? foldText(text) : text.toLowerCase()) : undefined;
+    // The lexical generator searches the text as written only with raw: also (with raw: dense only the dense generators see it).
+    const lexicalRaw = this.config.normalize.raw === 'also' ? raw : undefined;
     // Nothing left to match (empty, or only noise and punctuation): no candidates rather than a dense generator's guess.
     const empty = !/[\p{L}\p{N}]/u.test(normalized) && !(raw !== undefined && /[\p{L}\p{N}]/u.test(raw));
     const found = empty
       ? []
       : this.hubness || this.dense.length
-        ? this.termSearch(text, normalized, raw, vectors, want, search)
-        : this.plainSearch(text, normalized, raw, Math.min(want, gen.k), search);
+        ? this.termSearch(text, normalized, lexicalRaw, vectors, want, search)
+        : this.plainSearch(text, normalized, lexicalRaw, Math.min(want, gen.k), search);
     const candidates = [...byCode, ...found.filter((c) => !byCode.some((b) => b.conceptId === c.conceptId))].slice(0, want);
     return { input: text, normalized, rulesFired, attributes, codes, candidates };
   }
@@ -646,7 +648,7 @@ function sameVector(a: Float32Array, b: Float32Array): boolean {
   return true;
 }
 
-/** Per dense generator, the query's vectors (the normalized text, and the text as written when they differ and `raw` is also). */
+/** Per dense generator, the query's vectors (the normalized text, and the text as written when they differ and `raw` is also or dense). */
 type QueryVectors = ReadonlyArray<readonly Float32Array[]>;
 
 /** How much a normalized-only match loses against a match of the text as written. */
