@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { seededRandom } from '../src/random.js';
 import { WordStemmer, wordFeatures } from '../src/lexical/features.js';
-import { charWbNgrams, LexicalIndex, type IndexedTerm } from '../src/lexical/index.js';
+import { charWbNgrams, EVERY_TERM_SHARE, LexicalIndex, type IndexedTerm } from '../src/lexical/index.js';
 
 test('char_wb n-grams pad each word and keep short words whole', () => {
   assert.deepEqual([...charWbNgrams('mi heart', 3).keys()], [' mi', 'mi ', ' he', 'hea', 'ear', 'art', 'rt ']);
@@ -137,5 +137,35 @@ test('searchTermsEither equals two searches merged by maximum (also and exclude 
     }
     // The scratch arrays are left clean: a plain search afterwards is unchanged.
     assert.deepEqual(index.searchTerms('cardio', 5), LexicalIndex.build(vocab, { bm25Weight }).searchTerms('cardio', 5));
+  }
+});
+
+test('a search that ranks by reading every term returns what one that lists the touched terms does', () => {
+  const { rand, word, vocab } = randomVocabulary(17, 300, 4, 200);
+  const before = EVERY_TERM_SHARE.value;
+  try {
+    for (const bm25Weight of [0, 0.5]) {
+      const index = LexicalIndex.build(vocab, { bm25Weight });
+      for (let q = 0; q < 30; q++) {
+        const text = Array.from({ length: 1 + Math.floor(rand() * 3) }, word).join(' ');
+        const k = 1 + Math.floor(rand() * 20);
+        const options = { also: new Set(Array.from({ length: 4 }, () => Math.floor(rand() * vocab.length))), exclude: new Set([`k${Math.floor(rand() * 200)}`]) };
+        const run = (share: number) => {
+          EVERY_TERM_SHARE.value = share;
+          return { terms: index.searchTerms(text, k, options), concepts: index.search(text, k).map((h) => [h.conceptId, h.term.text, h.score, h.views]) };
+        };
+        const listed = run(Number.POSITIVE_INFINITY);
+        const every = run(0);
+        assert.ok(listed.terms.length > 0, text);
+        assert.deepEqual(every, listed, text);
+      }
+      // The scratch arrays are left clean after either kind of search.
+      EVERY_TERM_SHARE.value = 0;
+      const a = index.searchTerms('cardio', 5);
+      EVERY_TERM_SHARE.value = Number.POSITIVE_INFINITY;
+      assert.deepEqual(index.searchTerms('cardio', 5), a);
+    }
+  } finally {
+    EVERY_TERM_SHARE.value = before;
   }
 });
