@@ -140,7 +140,7 @@ test('searchTermsEither equals two searches merged by maximum (also and exclude 
   }
 });
 
-test('a search that ranks by reading every term returns what one that lists the touched terms does', () => {
+test('a term search that ranks by reading every term returns what one that lists the touched terms does', () => {
   const { rand, word, vocab } = randomVocabulary(17, 300, 4, 200);
   const before = EVERY_TERM_SHARE.value;
   try {
@@ -152,11 +152,11 @@ test('a search that ranks by reading every term returns what one that lists the 
         const options = { also: new Set(Array.from({ length: 4 }, () => Math.floor(rand() * vocab.length))), exclude: new Set([`k${Math.floor(rand() * 200)}`]) };
         const run = (share: number) => {
           EVERY_TERM_SHARE.value = share;
-          return { terms: index.searchTerms(text, k, options), concepts: index.search(text, k).map((h) => [h.conceptId, h.term.text, h.score, h.views]) };
+          return index.searchTerms(text, k, options);
         };
         const listed = run(Number.POSITIVE_INFINITY);
         const every = run(0);
-        assert.ok(listed.terms.length > 0, text);
+        assert.ok(listed.length > 0, text);
         assert.deepEqual(every, listed, text);
       }
       // The scratch arrays are left clean after either kind of search.

@@ -17,7 +17,7 @@
  * Search accumulates both views into dense per-term float32 arrays, listing each term it
  * touches, then offers the touched terms to a bounded heap of concepts: the cost is one
  * pass over the postings of the query's features plus one pass over the touched terms (or,
- * when the postings outnumber the terms, one pass over every term and no list). Terms of one
+ * in a term search whose postings outnumber the terms, one pass over every term). Terms of one
  * concept are stored next to each other, and concepts in the order of their first term's
  * text, so a gram's postings fall on nearby memory.
  */
@@ -66,12 +66,14 @@ export interface SearchOptions {
 const FORMAT = 'normkit-lexical-3';
 
 /**
- * A search whose char grams' postings number at least this many times the terms sums
- * without listing the terms it reaches and ranks by reading every term (`everyTerm`). On
- * ESCO and JobBERT titles (33,096 terms; 42,757 postings and 18,550 terms reached per title
- * on average) about half the titles qualify, and `searchTerms` took 8–10% less time;
- * the results are the same either way (the same sums in the same order; the heaps do
- * not depend on the order terms are offered in). Settable for tests and benchmarks.
+ * A term search (`searchTerms`, the fused pipelines' search) whose char grams' postings
+ * number at least this many times the terms sums without listing the terms it reaches and
+ * ranks by reading every term (`everyTerm`). On ESCO and JobBERT titles (33,096 terms;
+ * 42,757 postings and 18,550 terms reached per title on average) about half the titles
+ * qualify, and the `jobs` preset linked 3–8% faster (paired runs). The concept search (`search`) keeps
+ * the list: reading every term there made the `lexical` preset 15–18% slower. The results
+ * are the same either way (the same sums in the same order; the heap does not depend on
+ * the order terms are offered in). Settable for tests and benchmarks.
  */
 export const EVERY_TERM_SHARE = { value: 1 };
 
@@ -290,12 +292,16 @@ export class LexicalIndex {
     return q.sort((a, b) => a.g - b.g);
   }
 
-  /** Adds the query's char grams' postings to `charScores`, listing in `touched` the terms reached for the first time. */
-  private addGrams(q: ReadonlyArray<{ g: number; w: number }>): void {
+  /**
+   * Adds the query's char grams' postings to `charScores`, listing in `touched` the terms
+   * reached for the first time; with `everyTermAllowed`, none when the postings outnumber
+   * the terms (`everyTerm`).
+   */
+  private addGrams(q: ReadonlyArray<{ g: number; w: number }>, everyTermAllowed = false): void {
     const { offsets, docs, weights } = this.char;
     const { charScores: scores, touched } = this;
     let n = this.nTouched;
-    if (n === 0) {
+    if (n === 0 && everyTermAllowed) {
       let postings = 0;
       for (const { g } of q) postings += offsets[g + 1]! - offsets[g]!;
       if (postings >= this.terms.length * EVERY_TERM_SHARE.value) {
@@ -424,7 +430,7 @@ export class LexicalIndex {
     if (k <= 0 && !options.also?.size) return [];
     const wordWeight = this.options.bm25Weight;
     const charW = 1 - wordWeight;
-    this.addGrams(this.charQuery(norm));
+    this.addGrams(this.charQuery(norm), true);
     const wordNorm = wordWeight > 0 ? this.accumulateWords(norm, options.lang) : 0;
     const wordW = wordNorm > 0 ? wordWeight / wordNorm : 0;
     const { charScores, wordScores, termConcept, conceptIds } = this;
