@@ -395,16 +395,14 @@ export class LexicalIndex {
     this.addGrams(this.charQuery(norm));
     const wordNorm = wordWeight > 0 ? this.accumulateWords(norm, options.lang) : 0;
     const wordW = wordNorm > 0 ? wordWeight / wordNorm : 0;
-    if (this.nTouched === 0 && !this.everyTerm) return [];
+    if (this.nTouched === 0) return [];
 
-    // Each touched term once (every term, when the search listed none): below the heap's
-    // floor it is skipped at the cost of one comparison; otherwise it enters the heap or
-    // raises its concept's score there. The heap's order does not depend on the offer order.
-    const { charScores, wordScores, termConcept, conceptIds } = this;
-    const list = this.everyTerm ? undefined : this.touched;
+    // Each touched term once: below the heap's floor it is skipped at the cost of one
+    // comparison; otherwise it enters the heap or raises its concept's score there.
+    const { touched, charScores, wordScores, termConcept, conceptIds } = this;
     const heap = new TopK(k, conceptIds, this.slotOf);
-    for (let i = 0, n = list ? this.nTouched : termConcept.length; i < n; i++) {
-      const d = list ? list[i]! : i;
+    for (let i = 0, n = this.nTouched; i < n; i++) {
+      const d = touched[i]!;
       const cs = charScores[d]!;
       const ws = wordScores[d]!;
       const s = charW * cs + wordW * ws;
