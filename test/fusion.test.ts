@@ -45,8 +45,13 @@ test('pipeline config: one lexical generator first, then dense ones; fusion weig
     () => parsePipeline({ name: 'x', generators: [{ type: 'lexical' }, { type: 'dense' }], fusion: { weights: [1] } }),
     (err: unknown) => err instanceof InputError && err.problems[0]!.field === 'fusion.weights' && /1 weights for 2 generators/.test(err.message),
   );
+  assert.throws(
+    () => parsePipeline({ name: 'x', generators: [{ type: 'lexical', commonGrams: 0 }] }),
+    (err: unknown) => err instanceof InputError && err.problems[0]!.field === 'generators[0].commonGrams',
+  );
   const p = parsePipeline({ name: 'x', generators: [{ type: 'lexical' }, { type: 'dense' }] });
   assert.equal(p.generators[1]!.type === 'dense' && p.generators[1]!.model, 'trained');
+  assert.equal(p.generators[0].commonGrams, undefined, 'every gram searched unless asked');
   assert.equal(p.fusion.method, 'weighted');
   // The ablation removes the dense generators and their weights.
   const lexicalOnly = ABLATIONS['dense']!.apply(pipeline())!;

@@ -169,3 +169,29 @@ test('a term search that ranks by reading every term returns what one that lists
     EVERY_TERM_SHARE.value = before;
   }
 });
+
+test('a term search that leaves common grams out returns exact scores, and the exact top terms when they stand out', () => {
+  const { rand, word, vocab } = randomVocabulary(23, 300, 4, 200);
+  for (const bm25Weight of [0, 0.5]) {
+    const index = LexicalIndex.build(vocab, { bm25Weight });
+    let sameTop = 0;
+    for (let q = 0; q < 40; q++) {
+      const text = Array.from({ length: 1 + Math.floor(rand() * 3) }, word).join(' ');
+      const k = 1 + Math.floor(rand() * 10);
+      const also = new Set(Array.from({ length: 4 }, () => Math.floor(rand() * vocab.length)));
+      // Every term's exact score: a search deep enough to return them all.
+      const exact = new Map(index.searchTerms(text, vocab.length, { also }).map((h) => [h.term, h.score]));
+      const got = index.searchTerms(text, k, { also, commonGrams: 0.05 });
+      const full = index.searchTerms(text, k, { also });
+      // Each returned term carries its exact score (common grams added back), also terms included.
+      for (const h of got) assert.ok(Math.abs(h.score - exact.get(h.term)!) < 1e-6, `${text}: term ${h.term} ${h.score} vs ${exact.get(h.term)}`);
+      for (const t of also) if (exact.has(t)) assert.ok(got.some((h) => h.term === t), `${text}: also term ${t} kept`);
+      assert.ok(got.every((h, i) => i === 0 || got[i - 1]!.score >= h.score), 'best first');
+      if (got[0]?.term === full[0]?.term) sameTop++;
+    }
+    assert.ok(sameTop >= 38, `top term kept in ${sameTop} of 40`);
+    // A share of 1 leaves nothing out: the same results as the full search.
+    const text = word();
+    assert.deepEqual(index.searchTerms(text, 5, { commonGrams: 1 }), index.searchTerms(text, 5));
+  }
+});

@@ -77,6 +77,9 @@ const FORMAT = 'normkit-lexical-3';
  */
 export const EVERY_TERM_SHARE = { value: 1 };
 
+/** With common grams left out of a term search, it ranks this many times k candidates before completing their scores. */
+const COMMON_GRAM_DEPTH = 2;
+
 interface Postings {
   features: string[];
   idf: Float64Array;
@@ -151,6 +154,10 @@ export class LexicalIndex {
    * anyway (EVERY_TERM_SHARE), where listing them cost more than the scan saves.
    */
   private everyTerm = false;
+  /** Each term's common grams, for the last `commonGrams` limit searched (`commonIndex`). */
+  private commonGramsOf: { limit: number; offsets: Int32Array; grams: Int32Array; weights: Float32Array } | undefined;
+  /** The current query's weight of each of its common grams, by gram id (0 elsewhere). */
+  private readonly commonWeight: Float32Array;
   /** Heap slot of each concept during a search, −1 when not in the heap. */
   private readonly slotOf: Int32Array;
   private readonly stemmers = new Map<string, WordStemmer>();
@@ -185,6 +192,7 @@ export class LexicalIndex {
     this.wordScoresB = new Float32Array(n);
     this.touched = new Int32Array(n + 1); // + 1: the hot loops write one slot past the last kept term
     this.slotOf = new Int32Array(init.conceptIds.length).fill(-1);
+    this.commonWeight = new Float32Array(init.char.features.length);
   }
 
   static build(source: Iterable<IndexedTerm>, options: LexicalOptions = {}): LexicalIndex {
@@ -335,6 +343,65 @@ export class LexicalIndex {
   }
 
   /**
+   * Splits a query's char grams into the rare ones, summed over their postings, and the
+   * common ones (in more than `share` of the terms), left for `commonScore`: the common
+   * grams hold most postings and add little to a ranking (their idf is low). Nothing is
+   * left out when the rare grams carry less than half the query's weight.
+   */
+  private splitCommon(q: Array<{ g: number; w: number }>, share: number | undefined): { rare: Array<{ g: number; w: number }>; common: Array<{ g: number; w: number }>; limit: number } {
+    if (share === undefined || !(share < 1)) return { rare: q, common: [], limit: Infinity };
+    const { offsets } = this.char;
+    const limit = share * this.terms.length;
+    const rare: Array<{ g: number; w: number }> = [];
+    const common: Array<{ g: number; w: number }> = [];
+    let rareWeight = 0;
+    for (const f of q) {
+      if (offsets[f.g + 1]! - offsets[f.g]! > limit) common.push(f);
+      else {
+        rare.push(f);
+        rareWeight += f.w * f.w;
+      }
+    }
+    return common.length && rareWeight >= 0.5 ? { rare, common, limit } : { rare: q, common: [], limit: Infinity };
+  }
+
+  /**
+   * Each term's common grams (in more than `limit` terms) with their weights, by term: built
+   * on the first search that leaves grams above that limit out (one pass over their
+   * postings), kept for the next.
+   */
+  private commonIndex(limit: number): { limit: number; offsets: Int32Array; grams: Int32Array; weights: Float32Array } {
+    if (this.commonGramsOf?.limit === limit) return this.commonGramsOf;
+    const { offsets, docs, weights } = this.char;
+    const nGrams = offsets.length - 1;
+    const starts = new Int32Array(this.terms.length + 1);
+    for (let g = 0; g < nGrams; g++) if (offsets[g + 1]! - offsets[g]! > limit) for (let i = offsets[g]!; i < offsets[g + 1]!; i++) starts[docs[i]! + 1]!++;
+    for (let t = 0; t < this.terms.length; t++) starts[t + 1]! += starts[t]!;
+    const fill = starts.slice(0, this.terms.length);
+    const grams = new Int32Array(starts[this.terms.length]!);
+    const gramWeights = new Float32Array(grams.length);
+    for (let g = 0; g < nGrams; g++) {
+      if (offsets[g + 1]! - offsets[g]! <= limit) continue;
+      for (let i = offsets[g]!; i < offsets[g + 1]!; i++) {
+        const at = fill[docs[i]!]!++;
+        grams[at] = g;
+        gramWeights[at] = weights[i]!;
+      }
+    }
+    this.commonGramsOf = { limit, offsets: starts, grams, weights: gramWeights };
+    return this.commonGramsOf;
+  }
+
+  /** A term's char score from the query's common grams (their weights set in `commonWeight`). */
+  private commonScore(index: { offsets: Int32Array; grams: Int32Array; weights: Float32Array }, term: number): number {
+    const { offsets, grams, weights } = index;
+    const qw = this.commonWeight;
+    let s = 0;
+    for (let j = offsets[term]!, end = offsets[term + 1]!; j < end; j++) s += qw[grams[j]!]! * weights[j]!;
+    return s;
+  }
+
+  /**
    * The query's stemmed words. With a known language, that language's stemmer; without one,
    * the stems of every language the vocabulary has (so "infarto de miocardio" meets a
    * Spanish term however it was asked).
@@ -424,35 +491,64 @@ export class LexicalIndex {
    * skipped. Terms in `also` are returned too, wherever they rank, when they score above 0
    * (fusion: the lexical scores of terms another generator found). The hubness correction re-scores these before taking the best per concept.
    */
-  searchTerms(norm: string, k: number, options: SearchOptions & { exclude?: ReadonlySet<string>; also?: ReadonlySet<number> } = {}): Array<{ term: number; score: number }> {
+  searchTerms(norm: string, k: number, options: SearchOptions & { exclude?: ReadonlySet<string>; also?: ReadonlySet<number>; commonGrams?: number } = {}): Array<{ term: number; score: number }> {
     if (k <= 0 && !options.also?.size) return [];
     const wordWeight = this.options.bm25Weight;
     const charW = 1 - wordWeight;
-    this.addGrams(this.charQuery(norm), true);
+    const q = this.charQuery(norm);
+    const { rare, common, limit } = this.splitCommon(q, options.commonGrams);
+    const commonIndex = common.length ? this.commonIndex(limit) : undefined;
+    for (const { g, w } of common) this.commonWeight[g] = w;
+    this.addGrams(rare, true);
     const wordNorm = wordWeight > 0 ? this.accumulateWords(norm, options.lang) : 0;
     const wordW = wordNorm > 0 ? wordWeight / wordNorm : 0;
     const { charScores, wordScores, termConcept, conceptIds } = this;
     const list = this.everyTerm ? undefined : this.touched;
     const skip = options.exclude && options.exclude.size > 0 ? options.exclude : undefined;
-    const heap = new TopScores(Math.max(k, 0));
+    // With common grams left out, a deeper list of candidates, each then completed exactly.
+    const depth = common.length && k > 0 ? Math.max(COMMON_GRAM_DEPTH * k, k + 20) : Math.max(k, 0);
+    const heap = new TopScores(depth);
     // The `also` terms first, scored and then zeroed, so the loop below ranks only the others.
     const extra: Array<{ term: number; score: number }> = [];
     for (const d of options.also ?? []) {
       if (!(d >= 0 && d < termConcept.length)) continue;
-      const s = charW * charScores[d]! + wordW * wordScores[d]!;
+      const s = charW * (charScores[d]! + (commonIndex ? this.commonScore(commonIndex, d) : 0)) + wordW * wordScores[d]!;
       if (s > 0 && !(skip && skip.has(conceptIds[termConcept[d]!]!))) extra.push({ term: d, score: s });
       charScores[d] = 0;
       wordScores[d] = 0;
     }
     if (k > 0) {
-      for (let i = 0, n = list ? this.nTouched : termConcept.length; i < n; i++) {
-        const d = list ? list[i]! : i;
-        const s = charW * charScores[d]! + wordW * wordScores[d]!;
-        if (s > heap.floor && s > 0 && !(skip && skip.has(conceptIds[termConcept[d]!]!))) heap.offer(s, d);
+      // Two loops rather than one with a per-term choice, and the heap's floor kept in a local.
+      let floor = Math.max(0, heap.floor);
+      if (list) {
+        for (let i = 0, n = this.nTouched; i < n; i++) {
+          const d = list[i]!;
+          const s = charW * charScores[d]! + wordW * wordScores[d]!;
+          if (s > floor && !(skip && skip.has(conceptIds[termConcept[d]!]!))) {
+            heap.offer(s, d);
+            floor = Math.max(0, heap.floor);
+          }
+        }
+      } else {
+        for (let d = 0, n = termConcept.length; d < n; d++) {
+          const s = charW * charScores[d]! + wordW * wordScores[d]!;
+          if (s > floor && !(skip && skip.has(conceptIds[termConcept[d]!]!))) {
+            heap.offer(s, d);
+            floor = Math.max(0, heap.floor);
+          }
+        }
       }
     }
+    let top: Array<{ term: number; score: number }>;
+    if (commonIndex) {
+      top = heap
+        .sorted()
+        .map((h) => ({ term: h.index, score: h.score + charW * this.commonScore(commonIndex, h.index) }))
+        .sort((a, b) => b.score - a.score || a.term - b.term)
+        .slice(0, k);
+      for (const { g } of common) this.commonWeight[g] = 0;
+    } else top = heap.sorted().map((h) => ({ term: h.index, score: h.score }));
     this.clearScores(charScores, wordScores);
-    const top = heap.sorted().map((h) => ({ term: h.index, score: h.score }));
     if (!extra.length) return top;
     // The `also` terms with their scores, merged into the ranking.
     return [...top, ...extra].sort((a, b) => b.score - a.score || a.term - b.term);

@@ -511,7 +511,8 @@ export class Linker {
     });
     const rrf = this.config.fusion.method === 'rrf';
     const also = !rrf && denseLists.length ? new Set(denseLists.flatMap((l) => l.map((h) => h.term))) : undefined;
-    const lexOptions = { ...(options.lang ? { lang: options.lang } : {}), ...(exclude ? { exclude } : {}), ...(also ? { also } : {}) };
+    const common = this.config.generators[0].commonGrams;
+    const lexOptions = { ...(options.lang ? { lang: options.lang } : {}), ...(exclude ? { exclude } : {}), ...(also ? { also } : {}), ...(common !== undefined ? { commonGrams: common } : {}) };
     const lexical = new Map<number, number>();
     const hits = raw !== undefined && raw !== normalized ? this.index.searchTermsEither(normalized, raw, depth, lexOptions) : this.index.searchTerms(normalized, depth, lexOptions);
     for (const hit of hits) lexical.set(hit.term, hit.score);

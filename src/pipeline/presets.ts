@@ -30,7 +30,11 @@ PRESETS['jobs'] = {
   // ([−0.12, +0.05]); the O*NET dev hold-out is unchanged (0.2423).
   normalize: { fold: 'full', pack: 'jobs', raw: 'dense' },
   generators: [
-    { type: 'lexical', n: 3, sublinearTf: true, bm25Weight: 0.5, k: 100 },
+    // commonGrams 0.05: the char grams in more than 5% of the terms (78% of a title's
+    // postings on ESCO) are added only to the best candidates' scores. JobBERT validation,
+    // k = 5: Success@1 0.2714 either way, Success@5 0.4865 against 0.4863; O*NET dev
+    // hold-out 0.2425 against 0.2423; about 20% less linking CPU (paired runs).
+    { type: 'lexical', n: 3, sublinearTf: true, bm25Weight: 0.5, k: 100, commonGrams: 0.05 },
     // ef 30 (default 400): see K′ below. It searches K′ terms, the depth the linker asks.
     { type: 'dense', model: 'trained', k: 100, ef: 30 },
   ],
