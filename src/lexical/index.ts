@@ -490,6 +490,9 @@ export class LexicalIndex {
    * scores, best first (ties: lower position). Terms of the concepts in `exclude` are
    * skipped. Terms in `also` are returned too, wherever they rank, when they score above 0
    * (fusion: the lexical scores of terms another generator found). The hubness correction re-scores these before taking the best per concept.
+   * With `commonGrams`, the grams in more than that share of the terms are left out of the
+   * candidate search (`splitCommon`) and added to the best max(2k, k + 20) candidates' and
+   * the `also` terms' scores, which are then exact.
    */
   searchTerms(norm: string, k: number, options: SearchOptions & { exclude?: ReadonlySet<string>; also?: ReadonlySet<number>; commonGrams?: number } = {}): Array<{ term: number; score: number }> {
     if (k <= 0 && !options.also?.size) return [];

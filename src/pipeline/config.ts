@@ -26,9 +26,10 @@ export const lexicalSchema = z.strictObject({
   /** Candidates this generator returns per query. */
   k: z.number().int().min(1).max(10_000).default(100),
   /**
-   * Fused pipelines only: char grams found in more than this share of the terms (0–1) are
-   * left out of the candidate search and added to the best candidates' scores afterwards.
-   * Faster (common grams hold most postings), approximate; absent: every gram is searched.
+   * Fused pipelines searching one text (`normalize.raw` never or dense): char grams found in
+   * more than this share of the terms (0–1) are left out of the candidate search and added
+   * to the best candidates' scores afterwards. Faster (common grams hold most postings),
+   * approximate; absent: every gram is searched.
    */
   commonGrams: z.number().gt(0).max(1).optional(),
 });
