@@ -521,24 +521,14 @@ export class LexicalIndex {
       wordScores[d] = 0;
     }
     if (k > 0) {
-      // Two loops rather than one with a per-term choice, and the heap's floor kept in a local.
+      // The heap's floor (and 0) kept in a local, read again only after an offer.
       let floor = Math.max(0, heap.floor);
-      if (list) {
-        for (let i = 0, n = this.nTouched; i < n; i++) {
-          const d = list[i]!;
-          const s = charW * charScores[d]! + wordW * wordScores[d]!;
-          if (s > floor && !(skip && skip.has(conceptIds[termConcept[d]!]!))) {
-            heap.offer(s, d);
-            floor = Math.max(0, heap.floor);
-          }
-        }
-      } else {
-        for (let d = 0, n = termConcept.length; d < n; d++) {
-          const s = charW * charScores[d]! + wordW * wordScores[d]!;
-          if (s > floor && !(skip && skip.has(conceptIds[termConcept[d]!]!))) {
-            heap.offer(s, d);
-            floor = Math.max(0, heap.floor);
-          }
+      for (let i = 0, n = list ? this.nTouched : termConcept.length; i < n; i++) {
+        const d = list ? list[i]! : i;
+        const s = charW * charScores[d]! + wordW * wordScores[d]!;
+        if (s > floor && !(skip && skip.has(conceptIds[termConcept[d]!]!))) {
+          heap.offer(s, d);
+          floor = Math.max(0, heap.floor);
         }
       }
     }
