@@ -1,12 +1,13 @@
 import { icd9Gem, scifact } from './mapping.js';
 import { bc5cdr, codiesp, hpoTranslations, mantra, ncbiDisease, quaero } from './medical.js';
-import { jobbert, melo, onetHoldout } from './jobs.js';
+import { escoHeldout, jobbert, melo, onetHoldout } from './jobs.js';
 import type { Loader } from './types.js';
 
 export const LOADERS: Record<string, Loader> = {
   jobbert,
   melo,
   'onet-holdout': onetHoldout,
+  'esco-heldout': escoHeldout,
   'ncbi-disease': ncbiDisease,
   bc5cdr,
   mantra,

@@ -74,16 +74,30 @@ const STOP_WORDS: Record<string, ReadonlySet<string>> = {
 /** Languages with a stemmer; other languages use whole words. */
 export const STEMMED_LANGUAGES = Object.keys(STEMMERS);
 
+/** What WordStemmer needs of a stemmer. */
+interface WordStem {
+  stem(word: string): string;
+}
+
+/** The first `n` letters of a word: the stemmer of a language without one (truncation stemming). */
+function prefixStemmer(n: number): WordStem {
+  return { stem: (word: string) => word.slice(0, n) };
+}
+
+/** No truncation stemming: unknown or mixed language, and scripts written without spaces between words. */
+const NO_PREFIX_STEM: ReadonlySet<string> = new Set(['', 'und', 'mul', 'zxx', 'zh', 'ja', 'ko', 'th', 'lo', 'km', 'my']);
+
 /** Stems words of one language, remembering each word's stem. */
 export class WordStemmer {
   private readonly cache = new Map<string, string>();
-  private readonly stemmer: Stemmer | undefined;
+  private readonly stemmer: WordStem | undefined;
 
   private readonly stopWords: ReadonlySet<string>;
 
-  constructor(lang: string) {
+  /** `prefix`: for a language without a stemmer, cut words to this many letters (0: keep them whole). */
+  constructor(lang: string, prefix = 0) {
     const base = lang.split('-')[0]!;
-    this.stemmer = STEMMERS[base];
+    this.stemmer = STEMMERS[base] ?? (prefix > 0 && !NO_PREFIX_STEM.has(base) ? prefixStemmer(prefix) : undefined);
     this.stopWords = STOP_WORDS[base] ?? EMPTY;
   }
 

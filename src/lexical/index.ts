@@ -46,6 +46,13 @@ export interface LexicalOptions {
   k1?: number;
   /** BM25 length normalisation. Default 0.75. */
   b?: number;
+  /**
+   * Words of a language without a stemmer (Czech, Polish, Hungarian, the Baltic and South
+   * Slavic languages…) are cut to this many letters in the BM25 view (truncation
+   * stemming); 0 keeps them whole. Shorter merges more inflections, and more unrelated words.
+   * Default 4, the best of 4–7 on ESCO held-out labels in 12 such languages (docs/tuning.md).
+   */
+  prefixStem?: number;
 }
 
 export interface ConceptMatch {
@@ -196,7 +203,7 @@ export class LexicalIndex {
   }
 
   static build(source: Iterable<IndexedTerm>, options: LexicalOptions = {}): LexicalIndex {
-    const opts: Required<LexicalOptions> = { n: 3, sublinearTf: true, bm25Weight: 0.2, k1: 1.2, b: 0.75, ...options };
+    const opts: Required<LexicalOptions> = { n: 3, sublinearTf: true, bm25Weight: 0.2, k1: 1.2, b: 0.75, prefixStem: 4, ...options };
     // Group terms by concept, in order of first appearance.
     const byConcept = new Map<string, IndexedTerm[]>();
     for (const t of source) {
@@ -240,7 +247,7 @@ export class LexicalIndex {
     const stemmers = new Map<string, WordStemmer>();
     const stemmer = (lang: string): WordStemmer => {
       let s = stemmers.get(lang);
-      if (!s) stemmers.set(lang, (s = new WordStemmer(lang)));
+      if (!s) stemmers.set(lang, (s = new WordStemmer(lang, opts.prefixStem)));
       return s;
     };
     const wordDocs = terms.map((t) => {
@@ -274,7 +281,7 @@ export class LexicalIndex {
 
   private stemmerFor(lang: string): WordStemmer {
     let s = this.stemmers.get(lang);
-    if (!s) this.stemmers.set(lang, (s = new WordStemmer(lang)));
+    if (!s) this.stemmers.set(lang, (s = new WordStemmer(lang, this.options.prefixStem ?? 0)));
     return s;
   }
 

@@ -37,6 +37,16 @@ const LATIN: Array<[RegExp, string]> = [
 const IRREGULAR: Record<string, string> = {
   women: 'woman', men: 'man', children: 'child', feet: 'foot', teeth: 'tooth', mice: 'mouse', lice: 'louse', people: 'person', geese: 'goose',
 };
+/**
+ * The -ves plurals of -f and -fe words. natural's inflector turns every -ves into -f
+ * ("representatives" → "representatif", "valves" → "valf"); other -ves words only lose the s.
+ */
+const VES_TO_F: Record<string, string> = {
+  leaves: 'leaf', shelves: 'shelf', thieves: 'thief', wolves: 'wolf', halves: 'half', calves: 'calf', elves: 'elf', loaves: 'loaf',
+  selves: 'self', sheaves: 'sheaf', scarves: 'scarf', hooves: 'hoof', wharves: 'wharf', knives: 'knife', wives: 'wife', lives: 'life',
+  midwives: 'midwife', housewives: 'housewife', penknives: 'penknife',
+};
+
 /** -uses words whose singular ends in -use, not -us. */
 const USE_WORDS = new Set(['causes', 'abuses', 'uses', 'misuses', 'houses', 'excuses', 'spouses', 'blouses', 'clauses', 'pauses', 'fuses', 'refuses', 'muses']);
 
@@ -49,6 +59,7 @@ export function singularWord(word: string): string {
   if (/sses$|(?:ch|sh|x|z)es$/.test(lower)) return lower.slice(0, -2);
   if (/uses$/.test(lower)) return USE_WORDS.has(lower) ? lower.slice(0, -1) : lower.slice(0, -2);
   if (/ses$/.test(lower)) return lower.slice(0, -1);
+  if (/ves$/.test(lower)) return VES_TO_F[lower] ?? lower.slice(0, -1);
   if (!/s$/.test(lower)) return word;
   const s = inflector.singularize(lower);
   return s || word;

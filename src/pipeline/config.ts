@@ -23,6 +23,12 @@ export const lexicalSchema = z.strictObject({
   bm25Weight: z.number().min(0).max(1).default(0.2),
   k1: z.number().positive().default(1.2),
   b: z.number().min(0).max(1).default(0.75),
+  /**
+   * BM25 view, languages without a stemmer (cs, pl, hu, lt, lv, et, sk, sl, hr, bg, ro, da…):
+   * words cut to this many letters (truncation stemming); 0 keeps them whole. 4 was best on
+   * ESCO held-out labels in those 12 languages (docs/tuning.md).
+   */
+  prefixStem: z.number().int().min(0).max(20).default(4),
   /** Candidates this generator returns per query. */
   k: z.number().int().min(1).max(10_000).default(100),
   /**
@@ -143,6 +149,18 @@ export const decisionSchema = z.strictObject({
   nilThreshold: z.number().min(0).max(1).default(0),
 });
 
+/**
+ * Prefer the specific concept to its group (src/pipeline/specificity.ts): when the best
+ * candidate is a group, a concept of one of `groupTypes` (e.g. ESCO's ISCO groups), and one
+ * of its descendants ranks within the first `depth` candidates, the best-ranked descendant
+ * is answered first and the group second. Needs the vocabulary's parent links.
+ */
+export const specificitySchema = z.strictObject({
+  groupTypes: z.array(z.string().min(1)).min(1),
+  /** How far down the ranked candidates a descendant is looked for (more: more groups replaced, by weaker matches). */
+  depth: z.number().int().min(2).max(1000).default(30),
+});
+
 export const pipelineSchema = z.strictObject({
   name: z.string().min(1),
   description: z.string().optional(),
@@ -176,7 +194,14 @@ export const pipelineSchema = z.strictObject({
   fusion: fusionSchema.default({ method: 'weighted', rrfK: 60 }),
   /** Hubness correction of the generator's term scores (src/hubness/dbnorm.ts, docs/hubness.md). */
   hubness: hubnessSchema.default(() => hubnessSchema.parse({})),
+  /**
+   * Candidates matched by the same term text (several concepts share it): preferred: those
+   * whose preferred label it is rank first (src/pipeline/specificity.ts); score: the
+   * scores decide.
+   */
+  ties: z.enum(['preferred', 'score']).default('score'),
   rerank: rerankSchema.optional(),
+  specificity: specificitySchema.optional(),
   decision: decisionSchema.optional(),
 });
 
@@ -187,6 +212,7 @@ export type HubnessConfig = z.infer<typeof hubnessSchema>;
 export type DenseConfig = z.infer<typeof denseSchema>;
 export type FusionConfig = z.infer<typeof fusionSchema>;
 export type DecisionConfig = z.infer<typeof decisionSchema>;
+export type SpecificityConfig = z.infer<typeof specificitySchema>;
 export type RerankConfig = z.infer<typeof rerankSchema>;
 
 /** Validates a configuration object; errors name the field (and its line, for a file). */

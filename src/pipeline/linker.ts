@@ -22,8 +22,9 @@ import { foldCode, foldText } from '../text/fold.js';
 import { banksFromBuffer, banksToBuffer, sampleIndices, searchBank, type BankQuery, type SerializedBanks } from '../hubness/banks.js';
 import { bankNormalizer, correctScores, type Banks } from '../hubness/dbnorm.js';
 import type { Progress } from '../progress.js';
-import type { HubnessConfig, PipelineConfig } from './config.js';
+import type { HubnessConfig, PipelineConfig, SpecificityConfig } from './config.js';
 import { candidateFeatures, confidenceOf } from './decision.js';
+import { preferredLabelsFirst, preferSpecific, withPositionalScores, type Hierarchy } from './specificity.js';
 import { DenseGenerator } from './dense.js';
 import { pairFeatures, pairwiseScores, type PairContext } from './pairwise.js';
 import { CrossEncoder } from '../encoders/cross-encoder.js';
@@ -98,6 +99,8 @@ export interface LinkCandidate {
   confidence?: number;
   /** The cross-encoder reranker: its logit for (mention, concept text), and the score before it. */
   rerank?: { model: string; score: number; before: number };
+  /** The specificity stage answered this concept before its group `group`, from `rank` (1-based) with `score` (it takes the group's). */
+  preferredOver?: { group: string; rank: number; score: number };
 }
 
 export interface LinkResult {
@@ -141,6 +144,14 @@ export class Linker {
   private priors: ReadonlyMap<string, number> = new Map();
   /** Each concept's parents (the trained reranker's shared-parent feature). */
   private parentsOf: ReadonlyMap<string, readonly string[]> = new Map();
+  /** The index's terms that are their concept's preferred label (ties: preferred). */
+  private preferredTerms: ReadonlySet<IndexedTerm> = new Set();
+  /** The concepts of the specificity stage's group types. */
+  private groups: ReadonlySet<string> = new Set();
+  private readonly hierarchy: Hierarchy = {
+    isGroup: (id) => this.groups.has(id),
+    parents: (id) => this.parentsOf.get(id) ?? [],
+  };
 
   private constructor(init: {
     config: PipelineConfig;
@@ -183,7 +194,7 @@ export class Linker {
           fold: config.normalize.fold,
           pack: pack?.stages.some((st) => st.appliesToTerms) ? pack.fingerprint : null,
           filter: config.filter ?? null,
-          generator: { n: gen.n, sublinearTf: gen.sublinearTf, bm25Weight: gen.bm25Weight, k1: gen.k1, b: gen.b },
+          generator: { n: gen.n, sublinearTf: gen.sublinearTf, bm25Weight: gen.bm25Weight, k1: gen.k1, b: gen.b, ...(gen.prefixStem ? { prefixStem: gen.prefixStem } : {}) },
           extra: createHash('sha256').update(JSON.stringify(extra)).digest('hex'),
         }),
       )
@@ -210,7 +221,7 @@ export class Linker {
         terms.push({ conceptId: t.conceptId, text: t.text, norm: termKey(t.text, t.norm), lang: t.lang });
       }
       for (const e of extra) if (known.has(e.conceptId)) terms.push({ ...e, norm: termKey(e.text) });
-      index = LexicalIndex.build(terms, { n: gen.n, sublinearTf: gen.sublinearTf, bm25Weight: gen.bm25Weight, k1: gen.k1, b: gen.b });
+      index = LexicalIndex.build(terms, { n: gen.n, sublinearTf: gen.sublinearTf, bm25Weight: gen.bm25Weight, k1: gen.k1, b: gen.b, prefixStem: gen.prefixStem });
       if (file) {
         mkdirSync(join(options.cacheDir!, vocabulary), { recursive: true });
         const tmp = `${file}.${process.pid}.tmp`;
@@ -260,6 +271,12 @@ export class Linker {
       else parentsOf.set(child, [parent]);
     }
     linker.parentsOf = parentsOf;
+    if (config.ties === 'preferred') {
+      const labels = new Set<string>();
+      for (const t of store.terms(vocabulary)) if (t.kind === 'preferred') labels.add(`${t.conceptId}\u0000${t.text}`);
+      linker.preferredTerms = new Set(index.terms.filter((t) => labels.has(`${t.conceptId}\u0000${t.text}`)));
+    }
+    if (config.specificity) linker.groups = new Set(store.conceptsOfTypes(vocabulary, config.specificity.groupTypes));
     if (config.rerank?.type === 'cross-encoder') {
       const r = config.rerank;
       linker.reranker = existsSync(r.model) ? await CrossEncoder.load(r.model, { device: r.device }) : await openCrossEncoder(r.model, { dataDir: options.dataDir ?? join(tmpdir(), 'normkit'), device: r.device });
@@ -371,7 +388,7 @@ export class Linker {
     for (const d of this.dense) vectors.push(await d.embed(texts));
     // Ranked deeper than k when a later stage needs it: the reranker its `top`, the decision
     // a runner-up (the top candidate's confidence depends on it).
-    const want = Math.max(k, this.config.decision ? 2 : 0, this.config.rerank ? this.config.rerank.top : 0);
+    const want = Math.max(k, this.config.decision ? 2 : 0, this.config.rerank ? this.config.rerank.top : 0, this.config.specificity && this.groups.size ? this.config.specificity.depth : 0);
     let at = 0;
     const results = queries.map((q, i) => {
       const n = raw && q.text !== normalized[i]!.text ? 2 : 1;
@@ -382,6 +399,7 @@ export class Linker {
       return this.linkNormalized(q.text, normalized[i]!, own, want, q.lang ? { lang: q.lang } : {});
     });
     if (this.config.rerank) await this.rerank(results);
+    if (this.config.specificity && this.groups.size) for (const r of results) this.preferSpecific(r, this.config.specificity);
     return results.map((r) => this.decide(r, k));
   }
 
@@ -438,6 +456,14 @@ export class Linker {
     return this.conceptIndexMap;
   }
 
+  /** The specificity stage (src/pipeline/specificity.ts): a group's best-ranked descendant before the group. */
+  private preferSpecific(r: LinkResult, config: SpecificityConfig): void {
+    const { candidates, moved } = preferSpecific(r.candidates, config, this.hierarchy);
+    if (moved < 0) return;
+    candidates[0] = { ...candidates[0]!, preferredOver: { group: candidates[1]!.conceptId, rank: moved + 1, score: candidates[0]!.score } };
+    r.candidates = withPositionalScores(r.candidates, candidates);
+  }
+
   /** The decision stage: confidences and NIL (pipelines with a `decision` section), then the top k. */
   private decide(r: LinkResult, k: number): LinkResult {
     const decision = this.config.decision;
@@ -483,7 +509,19 @@ export class Linker {
         matches = bestPerConcept(matches.map((m) => (m.score < PERFECT || foldText(m.term.text) === rawKey ? m : { ...m, score: m.score * (1 - EXACT_TIE_MARGIN) })));
       }
     }
-    return matches.map((m) => ({ conceptId: m.conceptId, score: m.score, term: { text: m.term.text, lang: m.term.lang }, generator: gen.type, views: m.views }));
+    const out = matches.map((m): LinkCandidate => ({ conceptId: m.conceptId, score: m.score, term: { text: m.term.text, lang: m.term.lang }, generator: gen.type, views: m.views }));
+    return this.breakTies(out, matches.map((m) => m.term));
+  }
+
+  /** ties: preferred — among candidates matched by the same term text, preferred labels first (src/pipeline/specificity.ts). */
+  private breakTies(candidates: LinkCandidate[], terms: readonly IndexedTerm[]): LinkCandidate[] {
+    if (this.config.ties !== 'preferred' || candidates.length < 2) return candidates;
+    const order = preferredLabelsFirst(
+      candidates.map((_, i) => i),
+      (i) => terms[i]!.norm,
+      (i) => this.preferredTerms.has(terms[i]!),
+    );
+    return withPositionalScores(candidates, order.map((i) => candidates[i]!));
   }
 
   /**
@@ -593,12 +631,14 @@ export class Linker {
     const before = new Map(scored.map((x) => [x.item, x.score]));
     const ranked = h ? correctScores(scored, h.config, h.banks) : scored.sort((a, b) => b.score - a.score || a.item - b.item);
     const out: LinkCandidate[] = [];
+    const outTerms: IndexedTerm[] = [];
     const seen = new Set<string>();
     const several = this.dense.length > 0;
     for (const { item, score } of ranked) {
       const t = terms[item]!;
       if (seen.has(t.conceptId)) continue;
       seen.add(t.conceptId);
+      outTerms.push(t);
       out.push({
         conceptId: t.conceptId,
         score,
@@ -609,7 +649,7 @@ export class Linker {
       });
       if (out.length >= k) break;
     }
-    return out;
+    return this.breakTies(out, outTerms);
   }
 
   /** What the trained reranker's features read of the vocabulary: concept priors and parents. */

@@ -31,6 +31,7 @@ function hit(linker: Linker, c: LinkCandidate, explain: boolean): ConceptHit {
             ...(c.views ? { views: c.views } : {}),
             ...(c.hubness ? { hubness: c.hubness } : {}),
             ...(c.rerank ? { rerank: c.rerank } : {}),
+            ...(c.preferredOver ? { preferredOver: c.preferredOver } : {}),
           },
         }
       : {}),

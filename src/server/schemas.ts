@@ -23,6 +23,10 @@ export const explanation = z.object({
   views: z.object({ char: z.number(), bm25: z.number() }).optional().describe("the lexical generator's two views"),
   hubness: z.object({ method: z.string(), before: z.number() }).optional().describe('the hubness correction and the score before it'),
   rerank: z.object({ model: z.string(), score: z.number(), before: z.number() }).optional(),
+  preferredOver: z
+    .object({ group: z.string(), rank: z.number().int(), score: z.number() })
+    .optional()
+    .describe('the specificity stage answered this concept before its group `group`; rank and score: its place and score before the move (it takes the group\'s score)'),
 });
 
 export const conceptHit = z.object({

@@ -282,6 +282,14 @@ export class VocabStore {
     return (this.stmts.parentLinks.all(this.vocabRow(vocabulary).id) as Array<{ child: string; parent: string }>).map((r) => [r.child, r.parent]);
   }
 
+  /** The ids of a vocabulary's concepts that have one of `types`. */
+  conceptsOfTypes(vocabulary: string, types: readonly string[]): string[] {
+    const v = this.vocabRow(vocabulary).id;
+    const ids = new Set<string>();
+    for (const type of types) for (const r of this.stmts.conceptsOfType.all(v, type) as Array<{ id: string }>) ids.add(r.id);
+    return [...ids].sort();
+  }
+
   lookupNorm(vocabulary: string, norm: string): Array<ConceptRef & { text: string; kind: TermKind; lang: string }> {
     const v = this.vocabRow(vocabulary);
     return (this.stmts.byNorm.all(v.id, norm) as Array<ConceptRef & { text: string; kind: TermKind; lang: string; first?: number }>).map(
@@ -537,6 +545,7 @@ export class VocabStore {
       conceptByCid: db.prepare(`SELECT * FROM concepts WHERE vocab = ? AND cid = ?`),
       termsOfConcept: db.prepare(`SELECT text, lang, kind, scope, origin FROM terms WHERE concept = ? ORDER BY id`),
       typesOfConcept: db.prepare(`SELECT type FROM concept_types WHERE concept = ? ORDER BY type`),
+      conceptsOfType: db.prepare(`SELECT DISTINCT c.cid AS id FROM concept_types t JOIN concepts c ON c.id = t.concept WHERE c.vocab = ? AND t.type = ? ORDER BY c.cid`),
       xrefsOfConcept: db.prepare(`SELECT target FROM xrefs WHERE concept = ? ORDER BY target`),
       parentsOf: db.prepare(
         `SELECT c.cid AS id, c.name FROM edges e JOIN concepts c ON c.id = e.parent WHERE e.child = ? ORDER BY c.cid`,
