@@ -1,6 +1,7 @@
 /** Job-title benchmarks: JobBERT validation titles, MELO, O*NET alternate-title hold-out. */
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { escoParent } from '../../src/vocab/importers/esco.js';
 import type { ConceptLine } from '../../src/vocab/importers/jsonl.js';
 import type { Query } from '../../src/queries.js';
 import type { Loader, LoadedRun } from './types.js';
@@ -39,27 +40,9 @@ interface EscoOccupationRow {
 
 const ISCO_URI = 'http://data.europa.eu/esco/isco/C';
 
-/**
- * ESCO's hierarchy, which the MELO corpus files leave out, from the ESCO occupations file
- * (v1.1.2; its URIs cover the older versions' occupations but for a few): as the ESCO
- * importer reads it, occupation 2654.1.7 → occupation 2654.1 → ISCO unit group C2654 → C265
- * → C26 → C2. Concept URI → parent URI.
- */
-function escoParents(shared: string): Map<string, string> {
-  const rows = readJsonlFile<EscoOccupationRow>(join(shared, 'esco_occupations', 'occupations_en.jsonl'));
-  const byCode = new Map(rows.map((r) => [r.code, r.uri]));
-  const parents = new Map<string, string>();
-  for (const r of rows) {
-    const up = r.code.includes('.') ? byCode.get(r.code.slice(0, r.code.lastIndexOf('.'))) : undefined;
-    parents.set(r.uri, up ?? `${ISCO_URI}${r.iscoGroup}`);
-  }
-  return parents;
-}
-
-/** A concept's parent: from ESCO's occupations file, or the ISCO code one digit shorter. */
-function parentOf(uri: string, escoParent: ReadonlyMap<string, string>): string | undefined {
-  if (uri.startsWith(ISCO_URI)) return uri.length > ISCO_URI.length + 1 ? uri.slice(0, -1) : undefined;
-  return escoParent.get(uri);
+/** ESCO codes of the occupations (the MELO corpus files leave them out), from the ESCO v1.1.2 occupations file: URI → code and ISCO unit group. */
+function escoCodes(shared: string): Map<string, EscoOccupationRow> {
+  return new Map(readJsonlFile<EscoOccupationRow>(join(shared, 'esco_occupations', 'occupations_en.jsonl')).map((r) => [r.uri, r]));
 }
 
 /**
@@ -69,7 +52,7 @@ function parentOf(uri: string, escoParent: ReadonlyMap<string, string>): string 
  */
 export const melo: Loader = async ({ shared, params }) => {
   const dir = join(shared, 'melo');
-  const escoParent = escoParents(shared);
+  const codes = escoCodes(shared);
   const only = params['datasets'] as string[] | undefined;
   const datasets = readTsv(join(dir, 'datasets.tsv')).filter((d) => !only || only.includes(d['dataset']!));
   const corpora = new Map<string, ConceptLine[]>();
@@ -82,26 +65,22 @@ export const melo: Loader = async ({ shared, params }) => {
         const lang = /-([a-z]{2})\.jsonl$/.exec(f)![1]!;
         for (const row of readJsonlFile<MeloCorpusRow>(join(dir, f))) {
           const c = byUri.get(row.uri);
-          if (!c) {
-            const parent = parentOf(row.uri, escoParent);
-            byUri.set(row.uri, {
-              id: row.uri,
-              name: row.labels[0]!,
-              lang,
-              terms: row.labels.slice(1).map((text) => ({ text, lang })),
-              types: [row.type === 'isco_group' ? 'isco-group' : row.type],
-              ...(parent ? { parents: [parent] } : {}),
-            });
-          }
+          if (!c) byUri.set(row.uri, { id: row.uri, name: row.labels[0]!, lang, terms: row.labels.slice(1).map((text) => ({ text, lang })), types: [row.type === 'isco_group' ? 'isco-group' : row.type] });
           else c.terms!.push(...row.labels.map((text) => ({ text, lang })));
         }
       }
-      // A parent this corpus's ESCO version lacks: the nearest ancestor it has.
+      // ESCO's hierarchy as the ESCO importer derives it from the codes: the nearest ancestor this corpus's version has.
+      const byCode = new Map<string, string>();
+      for (const uri of byUri.keys()) {
+        const code = uri.startsWith(ISCO_URI) ? uri.slice(ISCO_URI.length) : codes.get(uri)?.code;
+        if (code) byCode.set(code, uri);
+      }
       for (const c of byUri.values()) {
-        let p = c.parents?.[0];
-        while (p !== undefined && !byUri.has(p)) p = parentOf(p, escoParent);
-        if (p === undefined) delete c.parents;
-        else c.parents = [p];
+        const isco = c.id.startsWith(ISCO_URI);
+        const occupation = isco ? undefined : codes.get(c.id);
+        if (!isco && !occupation) continue; // an occupation the v1.1.2 file lacks: no parent
+        const parent = escoParent(isco ? 'isco-group' : 'occupation', isco ? c.id.slice(ISCO_URI.length) : occupation!.code, occupation?.iscoGroup ?? '', byCode);
+        if (parent) c.parents = [parent];
       }
       concepts = [...byUri.values()];
       corpora.set(key, concepts);

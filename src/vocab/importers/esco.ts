@@ -161,20 +161,28 @@ export const escoFormat: VocabularyFormat = {
 
 /** The URI of the closest broader concept by code, if it was imported. */
 function parentOf(c: EscoConcept, byCode: Map<string, string>): string[] {
-  let code = c.code;
-  if (c.kind === 'occupation') {
+  const parent = escoParent(c.kind === 'occupation' ? 'occupation' : 'isco-group', c.code, c.iscoGroup, byCode);
+  return parent ? [parent] : [];
+}
+
+/**
+ * A concept's parent in ESCO's hierarchy, from the codes: occupation 2654.1.7 → the nearest
+ * of 2654.1, then its ISCO unit group (`iscoGroup`); an ISCO group 2654 → the nearest of 265,
+ * 26, 2. `byCode` maps the codes present to their URIs; undefined at the top.
+ */
+export function escoParent(kind: 'occupation' | 'isco-group', code: string, iscoGroup: string, byCode: ReadonlyMap<string, string>): string | undefined {
+  if (kind === 'occupation') {
     while (code.includes('.')) {
       code = code.slice(0, code.lastIndexOf('.'));
       const uri = byCode.get(code);
-      if (uri) return [uri];
+      if (uri) return uri;
     }
-    const group = byCode.get(c.iscoGroup || code);
-    return group ? [group] : [];
+    return byCode.get(iscoGroup || code);
   }
   while (code.length > 1) {
     code = code.slice(0, -1);
     const uri = byCode.get(code);
-    if (uri) return [uri];
+    if (uri) return uri;
   }
-  return [];
+  return undefined;
 }
