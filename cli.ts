@@ -8,43 +8,50 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { renderEval } from './src/cli/eval.js';
 import { renderModelFetch, renderModelInfo, renderModelList } from './src/cli/model.js';
 import { renderConcept, renderFetch, renderImport, renderList, renderStats } from './src/cli/vocab.js';
-import { resolveDataDir, storePath } from './src/config.js';
-import { runDemo } from './src/demo.js';
-import { ExitCode, NormkitError, NotFoundError, UsageError } from './src/errors.js';
+import { resolveDataDir, storePath } from './src/core/data-dir.js';
+import { runDemo } from './src/modes/demo.js';
+import { ExitCode, NormkitError, NotFoundError, UsageError } from './src/core/errors.js';
 import { createApiKey } from './src/server/api-keys.js';
-import { loadServeConfig } from './src/server/config.js';
+import { loadServeConfig } from './src/server/settings.js';
 import { startServer } from './src/server/serve.js';
 import { renderTable } from './src/cli/table.js';
 import { normalizeFile, resultRecord } from './src/normalize/batch.js';
 import { normalize } from './src/normalize/engine.js';
 import { loadPack } from './src/normalize/pack.js';
 import { renderNormalize } from './src/cli/normalize.js';
-import { resolveVocabulary, runEval } from './src/eval/run-eval.js';
-import { buildCommand, buildVectorIndex, calibrateCommand, trainRerankerCommand, renderBuild, renderCalibration, renderDocument, renderTraining, trainEncoderCommand, indexStats, renderIndexBuild, renderIndexStats, renderLink, renderTuning, tuneHubnessCommand, withMethod } from './src/cli/index-cmd.js';
+import { runEval } from './src/metrics/run-eval.js';
+import { buildCommand, renderBuild, renderCalibration, renderDocument, renderTraining, renderIndexBuild, renderIndexStats, renderLink, renderTuning } from './src/cli/index-cmd.js';
 import { encoderFor, NGRAM_HASH_MODEL } from './src/encoders/open.js';
 import { HUBNESS_METHODS, type HubnessMethod } from './src/hubness/dbnorm.js';
 import { Linker } from './src/pipeline/linker.js';
-import { linkFile } from './src/pipeline/link-file.js';
-import { linkDocument } from './src/pipeline/document.js';
-import { mapVocabulary } from './src/pipeline/map.js';
+import { linkFile } from './src/modes/link-file.js';
+import { linkDocument } from './src/modes/document.js';
+import { mapVocabulary } from './src/modes/map.js';
 import type { PipelineConfig } from './src/pipeline/config.js';
 import { DEFAULT_HNSW } from './src/vector/hnsw.js';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEVICES } from './src/encoders/runtime.js';
-import { listModels, modelInfo } from './src/models/catalog.js';
-import { fetchModel } from './src/models/hub.js';
-import { POOLINGS, PRECISIONS, type Pooling, type Precision } from './src/models/layout.js';
-import { modelsDir } from './src/models/resolve.js';
+import { DEVICES } from './src/encoders/onnx/runtime.js';
+import { listModels, modelInfo } from './src/encoders/models/catalog.js';
+import { fetchModel } from './src/encoders/models/hub.js';
+import { POOLINGS, PRECISIONS, type Pooling, type Precision } from './src/encoders/onnx/layout.js';
+import { modelsDir } from './src/encoders/models/resolve.js';
 import { loadPipeline } from './src/pipeline/config.js';
 import { DEFAULT_PRESET, preset, presetNames } from './src/pipeline/presets.js';
-import { terminalProgress } from './src/progress.js';
+import { terminalProgress } from './src/core/progress.js';
 import { VocabStore } from './src/store/store.js';
 import { fetchVocabulary } from './src/vocab/fetch.js';
 import { importVocabulary } from './src/vocab/import.js';
 import { FORMATS } from './src/vocab/importers/index.js';
+import { writeAtomic } from './src/io/atomic.js';
+import { VERSION } from './src/core/version.js';
+import { resolveVocabulary } from './src/vocab/resolve.js';
+import { buildVectorIndex } from './src/vector/build-index.js';
+import { calibrateCommand } from './src/tuning/calibrate.js';
+import { trainRerankerCommand } from './src/tuning/pairwise-train.js';
+import { trainVocabularyEncoder } from './src/encoders/trained/vocabulary.js';
+import { indexStats, tuneHubnessCommand, withMethod } from './src/tuning/hubness.js';
 
-const VERSION = '0.1.0';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -54,9 +61,7 @@ function positiveInt(value: string): number {
 
 /** Writes a pipeline configuration atomically (a temporary file, then a rename). */
 function writePipelineFile(out: string, pipeline: PipelineConfig): void {
-  const tmp = `${out}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(pipeline, null, 2)}\n`);
-  renameSync(tmp, out);
+  writeAtomic(out, `${JSON.stringify(pipeline, null, 2)}\n`);
 }
 
 /** Options of the commands that fit something on dev queries and write a pipeline file. */
@@ -400,7 +405,7 @@ program
     await withStore(cmd, async (store) => {
       store.vocabulary(opts.vocab as string);
       const out = (opts.out as string | undefined) ?? join(dataDir, 'models', `normkit--${opts.vocab as string}`);
-      const r = await trainEncoderCommand(store, opts.vocab as string, out, {
+      const r = await trainVocabularyEncoder(store, opts.vocab as string, out, {
         dim: opts.dim as number,
         featurizer: { buckets: opts.buckets as number },
         epochs: opts.epochs as number,

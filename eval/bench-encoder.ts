@@ -16,9 +16,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { TextTokenizer } from '../src/encoders/tokenize.js';
-import { TransformerEncoder } from '../src/encoders/transformer.js';
-import type { Device } from '../src/encoders/runtime.js';
+import { TextTokenizer } from '../src/encoders/onnx/tokenize.js';
+import { TransformerEncoder } from '../src/encoders/onnx/transformer.js';
+import type { Device } from '../src/encoders/onnx/runtime.js';
 import { writeTinyBert } from '../test/helpers/tiny-bert.js';
 import { syntheticTitles } from './synthetic.js';
 

@@ -11,7 +11,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { storePath } from '../src/config.js';
+import { storePath } from '../src/core/data-dir.js';
 import { Linker } from '../src/pipeline/linker.js';
 import { preset } from '../src/pipeline/presets.js';
 import { LinkerPool } from '../src/server/pool.js';

@@ -4,8 +4,8 @@
  * the distinct JobBERT validation titles; without it, the demo occupations and their titles.
  */
 import { join } from 'node:path';
-import { storePath } from '../src/config.js';
-import { DEMO_QUERIES, ensureDemoVocabularies } from '../src/demo.js';
+import { storePath } from '../src/core/data-dir.js';
+import { DEMO_QUERIES, ensureDemoVocabularies } from '../src/modes/demo.js';
 import { VocabStore } from '../src/store/store.js';
 import { checksumFiles, importVocabulary } from '../src/vocab/import.js';
 import { LOADERS } from './loaders/index.js';

@@ -10,10 +10,12 @@
  */
 import { parseArgs } from 'node:util';
 import type { PipelineConfig } from '../src/pipeline/config.js';
-import { calibrate, candidateFeatures, confidenceOf, reliability, type ReliabilityBin } from '../src/pipeline/decision.js';
+import { candidateFeatures, confidenceOf } from '../src/pipeline/decision.js';
 import type { LinkResult } from '../src/pipeline/linker.js';
 import { preset } from '../src/pipeline/presets.js';
 import { evalWorkspace, linkBenchmarkRun } from './shared.js';
+import { calibrate } from '../src/tuning/calibrate.js';
+import { reliability, type ReliabilityBin } from '../src/metrics/reliability.js';
 
 const { values } = parseArgs({ options: { group: { type: 'string' } } });
 const ws = evalWorkspace('calibrate');

@@ -14,8 +14,8 @@
  * and the seconds each run took (the encoder is trained and cached on the first run), and
  * for each setting after the first, its paired bootstrap difference from the first.
  */
-import { pairedBootstrap } from '../src/eval/bootstrap.js';
-import { meanMetrics, parseMetric, scoreQuery } from '../src/eval/metrics.js';
+import { pairedBootstrap } from '../src/metrics/bootstrap.js';
+import { meanMetrics, parseMetric, scoreQuery } from '../src/metrics/metrics.js';
 import { parsePipeline } from '../src/pipeline/config.js';
 import { preset } from '../src/pipeline/presets.js';
 import { evalWorkspace, linkBenchmarkRun } from './shared.js';

@@ -13,7 +13,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { linkDocument } from '../src/pipeline/document.js';
+import { linkDocument } from '../src/modes/document.js';
 import { Linker } from '../src/pipeline/linker.js';
 import { preset } from '../src/pipeline/presets.js';
 import { VocabStore } from '../src/store/store.js';

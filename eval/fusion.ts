@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { parsePipeline, type PipelineConfig } from '../src/pipeline/config.js';
 import { Linker, type ExtraTerm } from '../src/pipeline/linker.js';
 import { preset } from '../src/pipeline/presets.js';
-import { TUNING_BETAS } from '../src/hubness/diagnostics.js';
+import { TUNING_BETAS } from '../src/tuning/hubness.js';
 import { VocabStore } from '../src/store/store.js';
 import { LOADERS } from './loaders/index.js';
 import { importSpec, ROOT, seededSample, sharedDataDir } from './shared.js';

@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { hubnessOf } from '../src/eval/evaluate.js';
+import { hubnessOf } from '../src/metrics/evaluate.js';
 import { HUBNESS_METHODS, type HubnessMethod } from '../src/hubness/dbnorm.js';
 import type { HubnessConfig } from '../src/pipeline/config.js';
 import { Linker } from '../src/pipeline/linker.js';

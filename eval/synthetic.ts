@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { seededRandom } from '../src/random.js';
+import { seededRandom } from '../src/core/random.js';
 import { ROOT } from './shared.js';
 
 const WORDS = ['cardiac', 'renal', 'acute', 'chronic', 'syndrome', 'disease', 'infection', 'receptor', 'protein', 'neoplasm', 'hepatic', 'pulmonary', 'deficiency', 'inhibitor', 'factor', 'cell', 'membrane', 'virus', 'bacterial', 'congenital'];

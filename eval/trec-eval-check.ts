@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { meanMetrics, parseMetric, scoreQuery, type MetricSpec } from '../src/eval/metrics.js';
-import { parseQrels, parseRun } from '../src/eval/trec.js';
+import { meanMetrics, parseMetric, scoreQuery, type MetricSpec } from '../src/metrics/metrics.js';
+import { parseQrels, parseRun } from '../src/metrics/trec.js';
 import { sharedDataDir } from './shared.js';
 
 /** trec_eval measure name → normkit metric name. */

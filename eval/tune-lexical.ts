@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Linker } from '../src/pipeline/linker.js';
 import { preset } from '../src/pipeline/presets.js';
-import type { LexicalOptions } from '../src/lexical/index.js';
+import type { LexicalOptions } from '../src/lexical/lexical-index.js';
 import { VocabStore } from '../src/store/store.js';
 import { LOADERS } from './loaders/index.js';
 import { DEV_SETS, importSpec, sharedDataDir } from './shared.js';

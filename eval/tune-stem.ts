@@ -8,8 +8,8 @@
  * Usage: tsx eval/tune-stem.ts [--preset jobs|lexical] [--full] [prefix...]
  *   --full: the whole preset (trained encoder, hubness correction); else its lexical generator alone.
  */
-import { pairedBootstrap } from '../src/eval/bootstrap.js';
-import { parseMetric, scoreQuery } from '../src/eval/metrics.js';
+import { pairedBootstrap } from '../src/metrics/bootstrap.js';
+import { parseMetric, scoreQuery } from '../src/metrics/metrics.js';
 import { parsePipeline } from '../src/pipeline/config.js';
 import { preset } from '../src/pipeline/presets.js';
 import { evalWorkspace, linkBenchmarkRun } from './shared.js';

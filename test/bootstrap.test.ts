@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pairedBootstrap } from '../src/eval/bootstrap.js';
-import { seededRandom } from '../src/random.js';
+import { pairedBootstrap } from '../src/metrics/bootstrap.js';
+import { seededRandom } from '../src/core/random.js';
 
 test('seeded random numbers repeat and stay in [0, 1)', () => {
   const a = seededRandom(5);

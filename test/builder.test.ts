@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { InputError } from '../src/errors.js';
+import { InputError } from '../src/core/errors.js';
 import { VocabularyBuilder } from '../src/vocab/builder.js';
 
 const at = (line: number) => ({ file: 'v.jsonl', line });

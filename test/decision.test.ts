@@ -3,13 +3,15 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { calibrate, candidateFeatures, confidenceOf, fitLogistic, reliability } from '../src/pipeline/decision.js';
+import { candidateFeatures, confidenceOf } from '../src/pipeline/decision.js';
 import { parsePipeline } from '../src/pipeline/config.js';
 import { Linker } from '../src/pipeline/linker.js';
 import { VocabStore } from '../src/store/store.js';
 import { importVocabulary } from '../src/vocab/import.js';
-import { seededRandom } from '../src/random.js';
+import { seededRandom } from '../src/core/random.js';
 import { runCli } from './helpers/cli.js';
+import { calibrate, fitLogistic } from '../src/tuning/calibrate.js';
+import { reliability } from '../src/metrics/reliability.js';
 
 const CONDITIONS = join(import.meta.dirname, '..', 'data', 'demo', 'conditions.jsonl');
 

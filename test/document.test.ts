@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { linkDocument } from '../src/pipeline/document.js';
+import { linkDocument } from '../src/modes/document.js';
 import { Linker } from '../src/pipeline/linker.js';
 import { preset } from '../src/pipeline/presets.js';
 import { VocabStore } from '../src/store/store.js';

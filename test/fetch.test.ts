@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { zipSync } from 'fflate';
-import { NetworkError, NotFoundError, UsageError } from '../src/errors.js';
+import { NetworkError, NotFoundError, UsageError } from '../src/core/errors.js';
 import { VocabStore } from '../src/store/store.js';
 import { fetchVocabulary } from '../src/vocab/fetch.js';
 import { runCli } from './helpers/cli.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { NgramHashEncoder } from '../src/encoders/ngram-hash.js';
-import { InputError } from '../src/errors.js';
+import { InputError } from '../src/core/errors.js';
 import { loadPipeline, parsePipeline, type PipelineInput } from '../src/pipeline/config.js';
 import { Linker } from '../src/pipeline/linker.js';
 import { ABLATIONS } from '../src/pipeline/presets.js';
@@ -237,7 +237,7 @@ test('CLI: link --input links every line (JSONL fields kept, plain text, stdin),
 
 test('rerank stage: a cross-encoder re-scores the top candidates (mention against name and synonyms), blended by weight, explained', async () => {
   const { writeTinyBert } = await import('./helpers/tiny-bert.js');
-  const { CrossEncoder } = await import('../src/encoders/cross-encoder.js');
+  const { CrossEncoder } = await import('../src/encoders/onnx/cross-encoder.js');
   const { store, dir } = await occupations();
   const model = writeTinyBert(join(dir, 'cross'), { kind: 'cross-encoder' });
   const base = { name: 'r', generators: [{ type: 'lexical' as const }] };

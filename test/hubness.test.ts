@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { bankNormalizer, correctScores, kOccurrence, logAddExp, skewness, type BankHits, type HubnessParams } from '../src/hubness/dbnorm.js';
-import { diagnoseHubness, sampleTermQueries, tuneHubness } from '../src/hubness/diagnostics.js';
+import { diagnoseHubness, sampleTermQueries, tuneHubness } from '../src/tuning/hubness.js';
 import { Linker } from '../src/pipeline/linker.js';
 import { preset } from '../src/pipeline/presets.js';
 import { VocabStore } from '../src/store/store.js';

@@ -4,16 +4,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { VocabStore } from '../src/store/store.js';
 import { importVocabulary } from '../src/vocab/import.js';
-import {
-  ICD_ROWS,
-  writeBabelon,
-  writeDoReports,
-  writeEscoCsv,
-  writeIcdOrderFile,
-  writeMeshXml,
-  writeObo,
-  writeOnet,
-} from './helpers/fixtures.js';
+import { ICD_ROWS, writeBabelon, writeDoReports, writeEscoCsv, writeIcdOrderFile, writeMeshXml, writeObo, writeOnet } from './helpers/fixtures.js';
 import { tempDir } from './helpers/tmp.js';
 
 function openStore(t: TestContext): { store: VocabStore; dir: string } {

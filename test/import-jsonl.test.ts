@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { InputError } from '../src/errors.js';
+import { InputError } from '../src/core/errors.js';
 import { VocabStore } from '../src/store/store.js';
 import { importVocabulary } from '../src/vocab/import.js';
 import { tempDir } from './helpers/tmp.js';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { seededRandom } from '../src/random.js';
+import { seededRandom } from '../src/core/random.js';
 import { WordStemmer, wordFeatures } from '../src/lexical/features.js';
-import { charWbNgrams, EVERY_TERM_SHARE, LexicalIndex, type IndexedTerm } from '../src/lexical/index.js';
+import { charWbNgrams, EVERY_TERM_SHARE, LexicalIndex, type IndexedTerm } from '../src/lexical/lexical-index.js';
 
 test('char_wb n-grams pad each word and keep short words whole', () => {
   assert.deepEqual([...charWbNgrams('mi heart', 3).keys()], [' mi', 'mi ', ' he', 'hea', 'ear', 'art', 'rt ']);

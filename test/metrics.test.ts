@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { sharedDataDir } from '../eval/shared.js';
 import { CASES, checkCase } from '../eval/trec-eval-check.js';
-import { collapseDuplicates, meanMetrics, parseMetric, scoreQuery } from '../src/eval/metrics.js';
-import { formatQrels, formatRun, parseQrels, parseRun } from '../src/eval/trec.js';
+import { collapseDuplicates, meanMetrics, parseMetric, scoreQuery } from '../src/metrics/metrics.js';
+import { formatQrels, formatRun, parseQrels, parseRun } from '../src/metrics/trec.js';
 
 const ALL = ['success@1', 'success@2', 'recall@2', 'recall@5', 'precision@2', 'precision@5', 'mrr', 'mrr@1', 'map', 'map@2', 'rprec', 'ndcg', 'ndcg@2', 'ndcg_exp', 'acc@1'].map(parseMetric);
 

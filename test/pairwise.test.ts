@@ -3,14 +3,15 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { InputError } from '../src/errors.js';
+import { InputError } from '../src/core/errors.js';
 import { parsePipeline } from '../src/pipeline/config.js';
 import { Linker } from '../src/pipeline/linker.js';
-import { PAIRWISE_FEATURES, pairFeatures, pairwiseScores, trainPairwise, type PairwiseModel } from '../src/pipeline/pairwise.js';
-import { seededRandom } from '../src/random.js';
+import { PAIRWISE_FEATURES, pairFeatures, pairwiseScores, type PairwiseModel } from '../src/pipeline/pairwise.js';
+import { seededRandom } from '../src/core/random.js';
 import { VocabStore } from '../src/store/store.js';
 import { importVocabulary } from '../src/vocab/import.js';
 import { runCli } from './helpers/cli.js';
+import { trainPairwise } from '../src/tuning/pairwise-train.js';
 
 const OCCUPATIONS = join(import.meta.dirname, '..', 'data', 'demo', 'occupations.jsonl');
 const f = (name: (typeof PAIRWISE_FEATURES)[number]): number => PAIRWISE_FEATURES.indexOf(name);

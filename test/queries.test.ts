@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { readQueries } from '../src/queries.js';
+import { readQueries } from '../src/io/queries.js';
 import { tempDir } from './helpers/tmp.js';
 
 test('query JSONL is read and validated with file, line and field', async (t) => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { InputError } from '../src/errors.js';
+import { InputError } from '../src/core/errors.js';
 import { normalize } from '../src/normalize/engine.js';
 import { compilePackText, loadPack } from '../src/normalize/pack.js';
 import { tempDir } from './helpers/tmp.js';

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { InputError } from '../src/errors.js';
-import { loadServeConfig } from '../src/server/config.js';
+import { InputError } from '../src/core/errors.js';
+import { loadServeConfig } from '../src/server/settings.js';
 import { runCli } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
 

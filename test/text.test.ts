@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { readLines, type LineResult } from '../src/io/lines.js';
-import { foldCode, foldText } from '../src/text/fold.js';
+import { foldCode, foldText } from '../src/core/fold.js';
 import { tempDir } from './helpers/tmp.js';
 
 test('foldText removes case, accents, ligatures, punctuation and extra spaces', () => {

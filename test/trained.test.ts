@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
-import { saveTrainedEncoder } from '../src/trained/export.js';
-import { DEFAULT_FEATURIZER, featurize, type FeaturizerSpec } from '../src/trained/featurizer.js';
-import { TrainedEncoder } from '../src/trained/encoder.js';
-import { BagModel } from '../src/trained/model.js';
-import { batchGradients, successAt1, trainEncoder, type TrainingConcept } from '../src/trained/train.js';
-import { metadataOf, trainOnVocabulary } from '../src/trained/vocabulary.js';
+import { saveTrainedEncoder } from '../src/encoders/trained/export.js';
+import { DEFAULT_FEATURIZER, featurize, type FeaturizerSpec } from '../src/encoders/trained/featurizer.js';
+import { TrainedEncoder } from '../src/encoders/trained/encoder.js';
+import { BagModel } from '../src/encoders/trained/model.js';
+import { batchGradients, successAt1, trainEncoder, type TrainingConcept } from '../src/encoders/trained/train.js';
+import { metadataOf, trainOnVocabulary } from '../src/encoders/trained/vocabulary.js';
 import { VocabStore } from '../src/store/store.js';
 import { importVocabulary } from '../src/vocab/import.js';
 import { runDocExample } from './helpers/doc-example.js';
@@ -207,8 +206,8 @@ test('training on a 50-concept fixture reaches 100% training-pair Success@1', as
 });
 
 test('the training progress bar shows the loss and the held-out Success@1', async () => {
-  const { terminalProgress } = await import('../src/progress.js');
-  const { trainingDetail } = await import('../src/trained/vocabulary.js');
+  const { terminalProgress } = await import('../src/core/progress.js');
+  const { trainingDetail } = await import('../src/encoders/trained/vocabulary.js');
   const stream = Object.assign(new PassThrough(), { isTTY: true, columns: 200, cursorTo: () => true, clearLine: () => true, moveCursor: () => true }) as unknown as NodeJS.WriteStream;
   let out = '';
   (stream as unknown as PassThrough).on('data', (b: Buffer) => (out += b.toString()));

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { NgramHashEncoder } from '../src/encoders/ngram-hash.js';
-import { seededRandom } from '../src/random.js';
+import { seededRandom } from '../src/core/random.js';
 import { VocabStore } from '../src/store/store.js';
 import { ExactIndex, HnswIndex } from '../src/vector/hnsw.js';
 import { SearchPool } from '../src/vector/pool.js';

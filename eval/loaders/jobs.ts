@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { escoParent } from '../../src/vocab/importers/esco.js';
 import type { ConceptLine } from '../../src/vocab/importers/jsonl.js';
-import type { Query } from '../../src/queries.js';
+import type { Query } from '../../src/io/queries.js';
 import type { Loader, LoadedRun } from './types.js';
 import { count, hash32, readJsonlFile, readTsv } from './util.js';
 

@@ -1,6 +1,6 @@
 /** Taxonomy mapping and document retrieval benchmarks. */
 import { join } from 'node:path';
-import type { Query } from '../../src/queries.js';
+import type { Query } from '../../src/io/queries.js';
 import type { ConceptLine } from '../../src/vocab/importers/jsonl.js';
 import { dotted } from '../../src/vocab/importers/icd10cm.js';
 import type { Loader } from './types.js';

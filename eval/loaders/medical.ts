@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { corefDocument } from '../../src/normalize/coref.js';
 import type { ExtraTerm } from '../../src/pipeline/linker.js';
-import type { Query } from '../../src/queries.js';
+import type { Query } from '../../src/io/queries.js';
 import type { ConceptLine } from '../../src/vocab/importers/jsonl.js';
 import { dotted } from '../../src/vocab/importers/icd10cm.js';
 import type { Loader, LoadedRun, VocabularySpec } from './types.js';

@@ -5,7 +5,7 @@
  */
 import type { ConceptLine } from '../../src/vocab/importers/jsonl.js';
 import type { ExtraTerm } from '../../src/pipeline/linker.js';
-import type { Query } from '../../src/queries.js';
+import type { Query } from '../../src/io/queries.js';
 
 /** Files to import with a format, or concepts the loader built (written to the cache as canonical JSONL). */
 export type VocabularySpec =

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Query } from '../../src/queries.js';
+import type { Query } from '../../src/io/queries.js';
 
 /** Rows of a header-first TSV without quoting (the layout of ../shared/data's tables). */
 export function readTsv(file: string): Array<Record<string, string>> {

@@ -2,101 +2,20 @@
  * The `normkit index` and `normkit link` commands' work and their human-readable output.
  */
 import { join } from 'node:path';
-import { TrainedEncoder } from '../trained/encoder.js';
-import { trainAndSave, trainingDetail, type VocabularyTrainingOptions } from '../trained/vocabulary.js';
-import type { TrainedEncoderMetadata } from '../trained/export.js';
-import type { Encoder } from '../encoders/encoder.js';
-import { encoderFor } from '../encoders/open.js';
-import { UsageError } from '../errors.js';
-import { diagnoseHubness, sampleTermQueries, tuneHubness, type HubnessDiagnostics, type HubnessSide, type TuningResult } from '../hubness/diagnostics.js';
-import type { HubnessMethod } from '../hubness/dbnorm.js';
+import { type HubnessDiagnostics, type HubnessSide, type TuningResult } from '../tuning/hubness.js';
 import type { PipelineConfig } from '../pipeline/config.js';
 import { Linker, type LinkResult } from '../pipeline/linker.js';
-import { calibrate, type Calibration } from '../pipeline/decision.js';
-import { trainPairwise } from '../pipeline/pairwise.js';
-import type { DocumentResult } from '../pipeline/document.js';
-import { readQueries } from '../queries.js';
+import type { DocumentResult } from '../modes/document.js';
 import type { VocabStore } from '../store/store.js';
-import { DEFAULT_HNSW, type HnswParams } from '../vector/hnsw.js';
-import { TermVectorIndex } from '../vector/term-index.js';
-import type { Progress } from '../progress.js';
+import type { Progress } from '../core/progress.js';
 import { renderTable as table } from './table.js';
-
-export interface IndexBuildResult {
-  vocabulary: string;
-  encoder: string;
-  dim: number;
-  count: number;
-  params: HnswParams;
-  file: string;
-  seconds: number;
-}
-
-export async function buildVectorIndex(
-  store: VocabStore,
-  vocabulary: string,
-  encoder: Encoder,
-  options: { dataDir: string; params: Partial<HnswParams>; batchSize?: number; progress?: Progress },
-): Promise<IndexBuildResult> {
-  const started = performance.now();
-  options.progress?.start('embedding terms', store.vocabulary(vocabulary).terms, 'terms');
-  let last = 0;
-  const index = await TermVectorIndex.build(store, vocabulary, encoder, {
-    dir: join(options.dataDir, 'indexes'),
-    params: { ...DEFAULT_HNSW, ...options.params },
-    ...(options.batchSize ? { batchSize: options.batchSize } : {}),
-    onProgress: (done) => {
-      options.progress?.advance(done - last);
-      last = done;
-    },
-  });
-  options.progress?.stop();
-  return {
-    vocabulary,
-    encoder: encoder.fingerprint,
-    dim: encoder.dim,
-    count: index.info.count,
-    params: index.info.params,
-    file: TermVectorIndex.fileOf(store, vocabulary, encoder.fingerprint)!,
-    seconds: (performance.now() - started) / 1000,
-  };
-}
+import type { IndexBuildResult } from '../vector/build-index.js';
+import type { TrainedEncoderResult } from '../encoders/trained/vocabulary.js';
+import { type Calibration } from '../tuning/calibrate.js';
 
 export function renderIndexBuild(r: IndexBuildResult): string {
   const p = r.params;
   return `built the vector index of ${r.vocabulary}: ${r.count} terms × ${r.dim} dims in ${r.seconds.toFixed(1)} s\n  encoder ${r.encoder}\n  HNSW space=${p.space} m=${p.m} efConstruction=${p.efConstruction} ef=${p.ef}\n  ${r.file}`;
-}
-
-/** The pipeline with `--hubness` applied; a diagnostic or tuning run needs some correction to search banks for. */
-export function withMethod(pipeline: PipelineConfig, method: HubnessMethod | undefined, fallback?: HubnessMethod): PipelineConfig {
-  const m = method ?? (pipeline.hubness.method === 'none' && fallback ? fallback : pipeline.hubness.method);
-  return { ...pipeline, hubness: { ...pipeline.hubness, method: m } };
-}
-
-export async function indexStats(
-  store: VocabStore,
-  vocabulary: string,
-  pipeline: PipelineConfig,
-  options: { dataDir: string; queriesFile?: string; k: number; sample: number; top: number },
-): Promise<HubnessDiagnostics> {
-  const linker = await Linker.build(store, vocabulary, pipeline, { cacheDir: join(options.dataDir, 'indexes') });
-  let queries;
-  let source: string;
-  if (options.queriesFile) {
-    queries = (await readQueries(options.queriesFile)).queries.map((q) => ({ text: q.text, lang: q.lang }));
-    source = options.queriesFile;
-  } else {
-    queries = sampleTermQueries(linker, options.sample);
-    source = `${queries.length} vocabulary terms (seeded sample)`;
-  }
-  const nameOf = (id: string): string | undefined => {
-    try {
-      return store.concept(vocabulary, id).name;
-    } catch {
-      return undefined;
-    }
-  };
-  return await diagnoseHubness(linker, queries, { k: options.k, topHubs: options.top, querySource: source, nameOf });
 }
 
 function renderSide(title: string, s: HubnessSide, k: number): string {
@@ -126,67 +45,6 @@ export function renderIndexStats(d: HubnessDiagnostics): string {
     renderSide('before', d.before, d.k),
     renderSide('after', d.after, d.k),
   ].join('\n');
-}
-
-export async function tuneHubnessCommand(
-  store: VocabStore,
-  vocabulary: string,
-  pipeline: PipelineConfig,
-  options: { dataDir: string; queriesFile: string },
-): Promise<{ result: TuningResult; pipeline: PipelineConfig }> {
-  const { queries } = await readQueries(options.queriesFile);
-  const labeled = queries.filter((q) => q.gold.length > 0).map((q) => ({ text: q.text, lang: q.lang, gold: q.gold }));
-  if (labeled.length === 0) throw new UsageError(`${options.queriesFile} has no queries with gold concepts to tune on`);
-  // Built with a dual method so both banks are searched once; every trial reuses them.
-  const linker = await Linker.build(store, vocabulary, withMethod(pipeline, 'dualdis'), { cacheDir: join(options.dataDir, 'indexes') });
-  const result = await tuneHubness(linker, labeled);
-  return { result, pipeline: { ...pipeline, hubness: result.chosen.config } };
-}
-
-/** `normkit calibrate`: fits the confidence and the NIL threshold on dev queries and returns the pipeline with its decision section. */
-export async function calibrateCommand(
-  store: VocabStore,
-  vocabulary: string,
-  pipeline: PipelineConfig,
-  options: { dataDir: string; queriesFile: string; minPrecision?: number; progress?: Progress },
-): Promise<{ calibration: Calibration; pipeline: PipelineConfig }> {
-  const { queries } = await readQueries(options.queriesFile);
-  if (queries.length === 0) throw new UsageError(`${options.queriesFile} has no queries`);
-  const { decision: _decision, ...undecided } = pipeline;
-  const linker = await Linker.build(store, vocabulary, undecided, { cacheDir: join(options.dataDir, 'indexes'), dataDir: options.dataDir, ...(options.progress ? { progress: options.progress } : {}) });
-  try {
-    const results = await linker.linkMany(queries, 10);
-    const calibration = calibrate(
-      results.map((r, i) => ({ candidates: r.candidates, gold: queries[i]!.gold })),
-      options.minPrecision === undefined ? {} : { minPrecision: options.minPrecision },
-    );
-    return { calibration, pipeline: { ...pipeline, decision: calibration.decision } };
-  } finally {
-    await linker.close();
-  }
-}
-
-/** `normkit train-reranker`: learns the pairwise reranker on labeled queries; returns the pipeline with its rerank section. */
-export async function trainRerankerCommand(
-  store: VocabStore,
-  vocabulary: string,
-  pipeline: PipelineConfig,
-  options: { dataDir: string; queriesFile: string; top?: number; progress?: Progress },
-): Promise<{ training: ReturnType<typeof trainPairwise>; pipeline: PipelineConfig }> {
-  const { queries } = await readQueries(options.queriesFile);
-  const labeled = queries.filter((q) => q.gold.length > 0);
-  if (labeled.length === 0) throw new UsageError(`${options.queriesFile} has no queries with gold concepts to train on`);
-  const { rerank: _rerank, decision: _decision, ...firstStage } = pipeline;
-  const top = options.top ?? 20;
-  const linker = await Linker.build(store, vocabulary, firstStage, { cacheDir: join(options.dataDir, 'indexes'), dataDir: options.dataDir, ...(options.progress ? { progress: options.progress } : {}) });
-  try {
-    const results = await linker.linkMany(labeled, top);
-    const training = trainPairwise({ results: results.map((r, i) => ({ result: r, gold: labeled[i]!.gold })), depth: top, context: linker.pairContext });
-    // A confidence model fitted on the first stage does not fit the reranker's scores: it is dropped (run calibrate again).
-    return { training, pipeline: { ...firstStage, rerank: { type: 'trained', top, model: training.model } } };
-  } finally {
-    await linker.close();
-  }
 }
 
 export function renderCalibration(c: Calibration, out: string | undefined): string {
@@ -276,44 +134,7 @@ export function renderBuild(r: BuildResult): string {
   ].join('\n');
 }
 
-export interface TrainCommandResult {
-  dir: string;
-  metadata: TrainedEncoderMetadata;
-  history: Array<{ step: number; loss: number; validation: number }>;
-}
-
-/** `normkit train-encoder`: trains on a vocabulary, with optional labeled pairs (query JSONL), and writes the model folder. */
-export async function trainEncoderCommand(
-  store: VocabStore,
-  vocabulary: string,
-  dir: string,
-  options: VocabularyTrainingOptions & { pairsFile?: string; progress?: Progress; quantized?: boolean },
-): Promise<TrainCommandResult> {
-  let labeled: Array<{ text: string; conceptId: string }> = [];
-  if (options.pairsFile) {
-    const { queries } = await readQueries(options.pairsFile);
-    labeled = queries.flatMap((q) => q.gold.map((g) => ({ text: q.text, conceptId: g })));
-  }
-  let started = false;
-  let last = 0;
-  const { result, metadata } = await trainAndSave(store, vocabulary, dir, {
-    ...options,
-    labeled,
-    onProgress: (p) => {
-      if (!options.progress) return;
-      if (!started) {
-        options.progress.start('training', p.steps, 'steps');
-        started = true;
-      }
-      options.progress.advance(p.step - last, trainingDetail(p));
-      last = p.step;
-    },
-  });
-  options.progress?.stop();
-  return { dir, metadata, history: result.history };
-}
-
-export function renderTraining(r: TrainCommandResult): string {
+export function renderTraining(r: TrainedEncoderResult): string {
   const m = r.metadata;
   const rows = r.history.map((h) => [String(h.step), Number.isNaN(h.loss) ? '' : h.loss.toFixed(3), Number.isNaN(h.validation) ? '' : h.validation.toFixed(4)]);
   return [

@@ -2,7 +2,7 @@
 import type { ConceptView, VocabularyInfo, VocabularyStats } from '../store/store.js';
 import type { FetchResult } from '../vocab/fetch.js';
 import type { ImportResult } from '../vocab/import.js';
-import type { ImportReport } from '../vocab/model.js';
+import type { ImportReport } from '../store/model.js';
 import { fmtInt, renderTable } from './table.js';
 
 export function renderImport(r: ImportResult): string {

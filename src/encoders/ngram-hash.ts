@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { charWbNgrams } from '../lexical/features.js';
-import { foldText } from '../text/fold.js';
+import { foldText } from '../core/fold.js';
 import { rowsOf, type Encoder } from './encoder.js';
 
 export interface NgramHashOptions {

@@ -4,8 +4,8 @@
  * dir's model cache unless offline). Vectors of vocabulary terms are cached in the store.
  */
 import { existsSync } from 'node:fs';
-import { isTrainedEncoder, TrainedEncoder } from '../trained/encoder.js';
-import { openEncoder } from '../models/resolve.js';
+import { isTrainedEncoder, TrainedEncoder } from './trained/encoder.js';
+import { openEncoder } from './models/resolve.js';
 import type { VocabStore } from '../store/store.js';
 import { CachedEncoder } from './cache.js';
 import type { Encoder } from './encoder.js';

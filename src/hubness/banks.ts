@@ -11,7 +11,7 @@
  * A bank's hits are each item's top `depth` terms; normalizers for any β are computed
  * from them in milliseconds (dbnorm.ts), so tuning β never searches again.
  */
-import { seededRandom } from '../random.js';
+import { seededRandom } from '../core/random.js';
 import type { BankHits } from './dbnorm.js';
 
 export interface BankQuery {

@@ -10,8 +10,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { NetworkError, NormkitError } from '../errors.js';
-import { silentProgress, type Progress } from '../progress.js';
+import { NetworkError, NormkitError } from '../core/errors.js';
+import { silentProgress, type Progress } from '../core/progress.js';
 
 export interface DownloadOptions {
   /** Expected lowercase hex sha256; the download fails (and is removed) if it differs. */

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, truncateSync } from 'node:fs';
 import { basename } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import { readLines, type ReadLinesOptions } from './lines.js';
 
 /** One non-blank line of a JSONL file: a JSON object, or why it is not one. */

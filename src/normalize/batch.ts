@@ -5,9 +5,9 @@
  */
 import { createWriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
-import { InputError, type InputProblem } from '../errors.js';
+import { InputError, type InputProblem } from '../core/errors.js';
 import { readJsonlObjects, readTextEntries } from '../io/jsonl.js';
-import { silentProgress, type Progress } from '../progress.js';
+import { silentProgress, type Progress } from '../core/progress.js';
 import { normalize, rulesFired, type NormalizeResult } from './engine.js';
 import type { CompiledPack } from './pack.js';
 

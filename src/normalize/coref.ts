@@ -15,7 +15,7 @@
  * The canonical form is the long form for abbreviation groups, else the member with most words.
  */
 import { DamerauLevenshteinDistance } from 'natural/lib/natural/distance/index.js';
-import { foldText } from '../text/fold.js';
+import { foldText } from '../core/fold.js';
 import { abbreviationMap } from './abbreviations.js';
 import { singular } from './singular.js';
 

@@ -8,7 +8,7 @@
  * own action to their output (`$0` is that output; `$1`… are the parent's groups).
  * `repeat` stages run again until the text stops changing (at most 8 passes).
  */
-import { foldText } from '../text/fold.js';
+import { foldText } from '../core/fold.js';
 import { cleanup, splitIdentifier } from './cleanup.js';
 import { lowerSameLength } from './literals.js';
 import type { CompiledPack, CompiledRule, CompiledStage, TemplatePart, TransformName } from './pack.js';

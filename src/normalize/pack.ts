@@ -29,10 +29,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
-import { InputError } from '../errors.js';
-import { packageRoot } from '../paths.js';
+import { InputError } from '../core/errors.js';
+import { packageRoot } from '../core/paths.js';
+import { parseLocated, type Located } from '../io/validate.js';
 import { LiteralMatcher, lowerSameLength } from './literals.js';
 
 export const TRANSFORMS = ['singular', 'lower', 'split-identifier'] as const;
@@ -154,11 +154,6 @@ export interface CompiledPack {
 const BUILTIN_DIR = (): string => join(packageRoot(), 'src', 'normalize', 'packs');
 export const BUILTIN_PACKS = ['jobs', 'medical', 'codes'] as const;
 
-export interface Located {
-  file: string;
-  lineOf(path: ReadonlyArray<string | number>): number | undefined;
-}
-
 function problem(at: Located, path: ReadonlyArray<string | number>, message: string, ruleId?: string, reason = 'invalid-rule'): InputError {
   const line = at.lineOf(path);
   return new InputError([
@@ -170,28 +165,6 @@ function problem(at: Located, path: ReadonlyArray<string | number>, message: str
       message: ruleId ? `rule "${ruleId}": ${message}` : message,
     },
   ]);
-}
-
-/** Parses YAML (or JSON, a subset) keeping where each value is, for errors with line numbers. */
-export function parseLocated(text: string, file: string, reason = 'malformed-rules'): { value: unknown; at: Located } {
-  const lines = new LineCounter();
-  const doc: Document = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    const line = e.linePos?.[0]?.line;
-    throw new InputError([{ file, ...(line ? { line } : {}), reason, message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') }]);
-  }
-  const at: Located = {
-    file,
-    lineOf(path) {
-      for (let n = path.length; n >= 0; n--) {
-        const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
-        if (node && typeof node === 'object' && node.range) return lines.linePos(node.range[0]).line;
-      }
-      return undefined;
-    },
-  };
-  return { value: doc.toJS(), at };
 }
 
 /** Resolves `jobs`, `medical` or a file path to a compiled pack. */

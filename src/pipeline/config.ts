@@ -7,9 +7,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { InputError } from '../errors.js';
-import { describeIssue } from '../vocab/importers/jsonl.js';
-import { parseLocated, type Located } from '../normalize/pack.js';
+import { InputError } from '../core/errors.js';
+import { describeIssue, parseLocated, type Located } from '../io/validate.js';
 import { PAIRWISE_FEATURES } from './pairwise.js';
 
 /** The lexical generator (src/lexical/index.ts): char n-gram TF-IDF fused with BM25 over stemmed words. */

@@ -9,17 +9,18 @@
  * are cached beside the lexical index, keyed by the term list and the encoder's fingerprint.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Encoder } from '../encoders/encoder.js';
 import { openAnyEncoder } from '../encoders/open.js';
-import type { Progress } from '../progress.js';
+import type { Progress } from '../core/progress.js';
 import type { VocabStore } from '../store/store.js';
-import { isTrainedEncoder, TrainedEncoder } from '../trained/encoder.js';
-import { trainAndSave, trainingDetail } from '../trained/vocabulary.js';
+import { isTrainedEncoder, TrainedEncoder } from '../encoders/trained/encoder.js';
+import { trainAndSave, trainingDetail } from '../encoders/trained/vocabulary.js';
 import { DEFAULT_HNSW, HnswIndex, type HnswParams } from '../vector/hnsw.js';
 import type { DenseConfig } from './config.js';
+import { writeAtomic } from '../io/atomic.js';
 
 export interface DenseContext {
   store: VocabStore;
@@ -102,9 +103,7 @@ export class DenseGenerator {
       mkdirSync(join(ctx.cacheDir!, ctx.vocabulary), { recursive: true });
       // The graph first, then the vectors: a cache is used only when both are complete.
       index.write(`${base}.hnsw`);
-      const tmp = `${base}.vec.${process.pid}.tmp`;
-      writeFileSync(tmp, new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength));
-      renameSync(tmp, `${base}.vec`);
+      writeAtomic(`${base}.vec`, new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength));
     }
     return new DenseGenerator(config, encoder, vectors, index, false);
   }

@@ -13,22 +13,22 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LexicalIndex, type ConceptMatch, type IndexedTerm } from '../lexical/index.js';
-import { compareRanked } from '../rank.js';
+import { LexicalIndex, type ConceptMatch, type IndexedTerm } from '../lexical/lexical-index.js';
+import { compareRanked } from '../core/rank.js';
 import type { VocabStore } from '../store/store.js';
 import { normalize, rulesFired as firedRules, type FoundCode } from '../normalize/engine.js';
 import { loadPack, type CompiledPack } from '../normalize/pack.js';
-import { foldCode, foldText } from '../text/fold.js';
+import { foldCode, foldText } from '../core/fold.js';
 import { banksFromBuffer, banksToBuffer, sampleIndices, searchBank, type BankQuery, type SerializedBanks } from '../hubness/banks.js';
 import { bankNormalizer, correctScores, type Banks } from '../hubness/dbnorm.js';
-import type { Progress } from '../progress.js';
+import type { Progress } from '../core/progress.js';
 import type { HubnessConfig, PipelineConfig, SpecificityConfig } from './config.js';
 import { candidateFeatures, confidenceOf } from './decision.js';
 import { preferredLabelsFirst, preferSpecific, withPositionalScores, type Hierarchy } from './specificity.js';
 import { DenseGenerator } from './dense.js';
 import { pairFeatures, pairwiseScores, type PairContext } from './pairwise.js';
-import { CrossEncoder } from '../encoders/cross-encoder.js';
-import { openCrossEncoder } from '../models/resolve.js';
+import { CrossEncoder } from '../encoders/onnx/cross-encoder.js';
+import { openCrossEncoder } from '../encoders/models/resolve.js';
 
 export interface ExtraTerm {
   conceptId: string;

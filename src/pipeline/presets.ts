@@ -7,7 +7,7 @@
  * accuracy (0: char view only); `lexical`, for any vocabulary, takes 0.2, the best
  * non-zero weight over all of them.
  */
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { parsePipeline, type PipelineConfig, type PipelineInput } from './config.js';
 
 const PRESETS: Record<string, PipelineInput> = {

@@ -16,8 +16,9 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { z } from 'zod';
 import type { ApiKeyInfo } from '../store/store.js';
 import { hashApiKey, presentedKey } from './api-keys.js';
-import type { ServeConfig } from './config.js';
+import type { ServeConfig } from './settings.js';
 import { HttpError } from './http-error.js';
+import { VERSION } from '../core/version.js';
 import type { Operation } from './operations.js';
 import * as S from './schemas.js';
 import type { Service } from './service.js';
@@ -32,7 +33,6 @@ declare module 'fastify' {
   }
 }
 
-const VERSION = '0.1.0';
 
 function errorReply(reply: FastifyReply, request: FastifyRequest, status: number, code: string, message: string, field?: string): FastifyReply {
   return reply.status(status).type('application/json').send({ error: { code, message, ...(field ? { field } : {}), requestId: request.id } });

@@ -8,7 +8,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Linker } from '../pipeline/linker.js';
-import type { Progress } from '../progress.js';
+import type { Progress } from '../core/progress.js';
 import { VocabStore } from '../store/store.js';
 import { importVocabulary } from '../vocab/import.js';
 import { toWire } from './http-error.js';

@@ -2,7 +2,7 @@
  * Errors the API answers with: a status, a machine-readable code, a message and, where a
  * request field is at fault, its path. Nothing else of an error (no stack) leaves the server.
  */
-import { InputError, NotFoundError, UsageError } from '../errors.js';
+import { InputError, NotFoundError, UsageError } from '../core/errors.js';
 
 export type ErrorCode =
   | 'bad_request'

@@ -4,7 +4,7 @@
  * (an interrupted import left nothing behind; the store commits it in one transaction).
  */
 import { randomUUID } from 'node:crypto';
-import { startWorker } from '../worker-start.js';
+import { startWorker } from '../core/worker-start.js';
 import type { BuildMessage, BuildTask } from './build-worker.js';
 import { fromWire, HttpError } from './http-error.js';
 import type { PoolWorkerData } from './pool.js';

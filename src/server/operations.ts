@@ -2,9 +2,9 @@
  * What the API's search endpoints do with a linker: the pool workers run these (so the
  * event loop stays free) and return plain objects shaped as the response schemas.
  */
-import { linkDocument } from '../pipeline/document.js';
+import { linkDocument } from '../modes/document.js';
 import type { LinkCandidate, Linker, LinkResult } from '../pipeline/linker.js';
-import { ancestorsIn, decideMapping } from '../pipeline/map.js';
+import { ancestorsIn, decideMapping } from '../modes/map.js';
 import type { VocabStore } from '../store/store.js';
 import type { ConceptHit, Linked, LinkResponse, MapResponse } from './schemas.js';
 

@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { ExtraTerm } from '../pipeline/linker.js';
 import type { PipelineConfig } from '../pipeline/config.js';
-import { startWorker } from '../worker-start.js';
+import { startWorker } from '../core/worker-start.js';
 import { fromWire, type WireError } from './http-error.js';
 import type { Operation } from './operations.js';
 

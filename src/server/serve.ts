@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import type { ServeConfig } from './config.js';
+import type { ServeConfig } from './settings.js';
 import { Service } from './service.js';
 
 export interface RunningServer {

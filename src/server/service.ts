@@ -4,11 +4,11 @@
  * background jobs that import vocabularies and rebuild indexes, then swap them in.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { storePath } from '../config.js';
-import { NotFoundError, UsageError } from '../errors.js';
-import { DEMO_VOCABULARIES, ensureDemoVocabularies } from '../demo.js';
+import { storePath } from '../core/data-dir.js';
+import { NotFoundError, UsageError } from '../core/errors.js';
+import { DEMO_VOCABULARIES, ensureDemoVocabularies } from '../modes/demo.js';
 import { loadPack } from '../normalize/pack.js';
 import { preset, presetNames } from '../pipeline/presets.js';
 import { VocabStore } from '../store/store.js';
@@ -18,6 +18,7 @@ import { Jobs } from './jobs.js';
 import type { Operation } from './operations.js';
 import { LinkerPool, type LinkerSpec, type PoolWorkerData } from './pool.js';
 import type { Job, ServedState } from './schemas.js';
+import { writeAtomic } from '../io/atomic.js';
 
 export interface ServedVocabulary {
   name: string;
@@ -64,7 +65,6 @@ export class Service {
     this.store = VocabStore.open(storePath(dataDir), { readonly: readOnly });
     this.jobs = new Jobs(workerDataFor(dataDir), log);
   }
-
 
   /**
    * Opens the store, imports the demo vocabularies when they are served and missing, starts
@@ -171,11 +171,7 @@ export class Service {
     const dir = join(this.dataDir, 'rules');
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `${vocabulary}-${createHash('sha256').update(pack).digest('hex').slice(0, 16)}.yaml`);
-    if (!existsSync(file)) {
-      const tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, pack);
-      renameSync(tmp, file);
-    }
+    if (!existsSync(file)) writeAtomic(file, pack);
     return file;
   }
 

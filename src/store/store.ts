@@ -9,8 +9,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { NormkitError, NotFoundError } from '../errors.js';
-import type { ImportReport, ParsedTerm, ParsedVocabulary, SynonymScope, TermKind } from '../vocab/model.js';
+import { NormkitError, NotFoundError } from '../core/errors.js';
+import type { ImportReport, ParsedTerm, ParsedVocabulary, SynonymScope, TermKind } from './model.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 
 export interface VocabularyMeta {

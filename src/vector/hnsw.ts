@@ -13,9 +13,10 @@
  * - `space`: `cosine` (hnswlib normalizes vectors) or `ip` (inner product; equal to cosine
  *   for the L2-normalized vectors every normkit encoder returns, without the copy).
  */
-import { existsSync, renameSync, rmSync } from 'node:fs';
+
 import hnswlib from 'hnswlib-node';
-import { TopScores } from '../top-k.js';
+import { TopScores } from '../core/top-k.js';
+import { writeAtomicWith } from '../io/atomic.js';
 
 const { HierarchicalNSW } = hnswlib;
 
@@ -132,13 +133,7 @@ export class HnswIndex implements VectorSearcher {
 
   /** Writes the index atomically: a temporary file, then a rename. */
   write(file: string): void {
-    const tmp = `${file}.${process.pid}.tmp`;
-    try {
-      this.native.writeIndexSync(tmp);
-      renameSync(tmp, file);
-    } finally {
-      if (existsSync(tmp)) rmSync(tmp, { force: true });
-    }
+    writeAtomicWith(file, (tmp) => this.native.writeIndexSync(tmp));
   }
 }
 

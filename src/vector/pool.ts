@@ -6,7 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { startWorker } from '../worker-start.js';
+import { startWorker } from '../core/worker-start.js';
 import type { HnswParams, VectorHit } from './hnsw.js';
 
 export interface PoolIndex {

@@ -10,13 +10,14 @@
  * The header records the encoder fingerprint, dim, count, HNSW parameters and the
  * vocabulary's checksum and import time; loading checks them and says how to rebuild.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Encoder } from '../encoders/encoder.js';
-import { InputError, NotFoundError } from '../errors.js';
+import { InputError, NotFoundError } from '../core/errors.js';
 import type { TermRow, VocabStore } from '../store/store.js';
 import { DEFAULT_HNSW, HnswIndex, type HnswParams, type VectorHit } from './hnsw.js';
+import { writeAtomic } from '../io/atomic.js';
 
 export const VECTOR_FORMAT = 'normkit-term-vectors-1';
 
@@ -231,9 +232,7 @@ export class TermVectorIndex {
     const file = join(folder, `vectors-${shortFingerprint(this.header.encoder)}-${Date.now().toString(36)}-${process.pid}.hnsw`);
     this.hnsw.write(file);
     const headerText = JSON.stringify(this.header);
-    const tmp = `${file}.json.tmp`;
-    writeFileSync(tmp, headerText);
-    renameSync(tmp, `${file}.json`);
+    writeAtomic(`${file}.json`, headerText);
     const labels = [...this.byLabel].map(([label, t]) => [label, t.termId] as const);
     let previous: string | undefined;
     try {

@@ -7,17 +7,9 @@
  * mode (the default) any problem fails the import with every location listed; with
  * `skipInvalid` the offending row or edge is dropped and counted.
  */
-import { InputError, type InputLocation, type InputProblem } from '../errors.js';
-import { foldCode, foldText } from '../text/fold.js';
-import type {
-  ImportReport,
-  ParsedConcept,
-  ParsedTerm,
-  ParsedVocabulary,
-  SourceFileReport,
-  SynonymScope,
-  TermKind,
-} from './model.js';
+import { InputError, type InputLocation, type InputProblem } from '../core/errors.js';
+import { foldCode, foldText } from '../core/fold.js';
+import type { ImportReport, ParsedConcept, ParsedTerm, ParsedVocabulary, SourceFileReport, SynonymScope, TermKind } from '../store/model.js';
 
 export interface TermInput {
   text: string;

@@ -5,16 +5,17 @@
  * Downloads live in `<data dir>/downloads/<name>/<version>/`. A finished download is
  * never fetched twice; an interrupted one resumes.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { unzipSync } from 'fflate';
-import { InputError, NotFoundError, UsageError } from '../errors.js';
+import { InputError, NotFoundError, UsageError } from '../core/errors.js';
 import { download, type DownloadResult } from '../io/download.js';
-import type { Progress } from '../progress.js';
+import type { Progress } from '../core/progress.js';
 import type { VocabStore } from '../store/store.js';
-import { downloadsDir } from '../config.js';
+import { downloadsDir } from '../core/data-dir.js';
 import { importVocabulary, type ImportResult } from './import.js';
 import { BUILTIN_MANIFEST, loadManifest, type Manifest, type ManifestEntry } from './manifest.js';
+import { writeAtomic } from '../io/atomic.js';
 
 export interface FetchOptions {
   dataDir: string;
@@ -118,8 +119,7 @@ async function extractMembers(zipPath: string, members: string[], directory: str
   const out: string[] = [];
   for (const m of members) {
     const dest = join(directory, m);
-    await writeFile(`${dest}.tmp`, found.get(m)!);
-    await rename(`${dest}.tmp`, dest);
+    writeAtomic(dest, found.get(m)!);
     out.push(dest);
   }
   return out;

@@ -8,14 +8,14 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { access, constants, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { InputError, UsageError } from '../errors.js';
+import { InputError, UsageError } from '../core/errors.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../io/lines.js';
 import { readHead } from '../io/sniff.js';
-import { silentProgress, type Progress } from '../progress.js';
+import { silentProgress, type Progress } from '../core/progress.js';
 import type { VocabStore, VocabularyInfo } from '../store/store.js';
 import { VocabularyBuilder } from './builder.js';
 import { detectFormat, FORMATS, formatNamed } from './importers/index.js';
-import type { ImportReport } from './model.js';
+import type { ImportReport } from '../store/model.js';
 
 export interface ImportOptions {
   /** A `--format` name; detected from the first file when absent. */

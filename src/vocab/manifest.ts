@@ -8,8 +8,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { InputError } from '../errors.js';
-import { describeIssue } from './importers/jsonl.js';
+import { InputError } from '../core/errors.js';
+import { describeIssue } from '../io/validate.js';
 
 const fileSchema = z.strictObject({
   url: z.url(),

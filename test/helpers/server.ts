@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadServeConfig, type ServeConfig } from '../../src/server/config.js';
+import { loadServeConfig, type ServeConfig } from '../../src/server/settings.js';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
 
 type Flags = NonNullable<Parameters<typeof loadServeConfig>[0]>['flags'];

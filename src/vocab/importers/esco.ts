@@ -8,7 +8,7 @@
  * 2654.1.7 → 2654.1 → ISCO unit group 2654 → 265 → 26 → 2.
  */
 import { basename } from 'node:path';
-import type { InputLocation } from '../../errors.js';
+import type { InputLocation } from '../../core/errors.js';
 import type { TermInput } from '../builder.js';
 import type { ReadContext, VocabularyFormat } from './format.js';
 import { expandPaths, filesIn, langFromFilename, readJsonl, readTable, wrongFileType } from './read.js';

@@ -8,7 +8,7 @@
  * (E11.9 → E11; S72.001A → S72.001).
  */
 import { basename } from 'node:path';
-import type { InputLocation } from '../../errors.js';
+import type { InputLocation } from '../../core/errors.js';
 import { readLines } from '../../io/lines.js';
 import { readHead } from '../../io/sniff.js';
 import type { ReadContext, VocabularyFormat } from './format.js';

@@ -8,7 +8,8 @@
 import { basename } from 'node:path';
 import { z } from 'zod';
 import type { VocabularyFormat } from './format.js';
-import { expandPaths, filesIn, LANG_RE, readJsonl } from './read.js';
+import { describeIssue, LANG_RE } from '../../io/validate.js';
+import { expandPaths, filesIn, readJsonl } from './read.js';
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 const lang = z.string().regex(LANG_RE, 'must be a language code such as "en" or "pt-BR"');
@@ -27,26 +28,6 @@ export const conceptLineSchema = z.strictObject({
 });
 
 export type ConceptLine = z.infer<typeof conceptLineSchema>;
-
-/** "synonyms[2]" from a zod issue path. */
-export function fieldPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${String(k)}` : String(k)),
-    '',
-  );
-}
-
-/** The reason code and message for the first issue zod found. */
-export function describeIssue(error: z.ZodError): { reason: string; field: string; message: string } {
-  const issue = error.issues[0]!;
-  if (issue.code === 'unrecognized_keys') {
-    return { reason: 'unknown-field', field: issue.keys[0] ?? '', message: `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}` };
-  }
-  const field = fieldPath(issue.path);
-  const isEmpty = issue.code === 'too_small' && issue.origin === 'string';
-  const reason = isEmpty ? (field === 'name' ? 'empty-name' : field === 'id' ? 'empty-id' : 'empty-text') : 'invalid-field';
-  return { reason, field, message: issue.message };
-}
 
 export const jsonlFormat: VocabularyFormat = {
   name: 'jsonl',

@@ -9,7 +9,7 @@
  */
 import { basename } from 'node:path';
 import { SaxesParser } from 'saxes';
-import { InputError, type InputLocation } from '../../errors.js';
+import { InputError, type InputLocation } from '../../core/errors.js';
 import type { VocabularyBuilder } from '../builder.js';
 import type { ReadContext, VocabularyFormat } from './format.js';
 import { expandPaths, filesIn, readJsonl, utf8Source, wrongFileType } from './read.js';

@@ -14,11 +14,11 @@
  * Concept files are read first, then the tables that add terms, parents and xrefs to them.
  */
 import { basename } from 'node:path';
-import type { InputLocation } from '../../errors.js';
+import type { InputLocation } from '../../core/errors.js';
 import { readLines } from '../../io/lines.js';
 import { readHead, type FileHead } from '../../io/sniff.js';
 import type { TermInput } from '../builder.js';
-import type { SynonymScope, TermKind } from '../model.js';
+import type { SynonymScope, TermKind } from '../../store/model.js';
 import type { ReadContext, VocabularyFormat } from './format.js';
 import { expandPaths, filesIn, headerKeys, langFromFilename, readTable, wrongFileType } from './read.js';
 

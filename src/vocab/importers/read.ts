@@ -7,7 +7,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { parse as parseCsv, type CsvError } from 'csv-parse';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../core/errors.js';
 import { readJsonlObjects } from '../../io/jsonl.js';
 import type { ReadContext } from './format.js';
 
@@ -199,4 +199,3 @@ export function langFromFilename(file: string): string | undefined {
   return m?.[1];
 }
 
-export const LANG_RE = /^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/;
