@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { type HubnessDiagnostics, type HubnessSide, type TuningResult } from '../tuning/hubness.js';
 import type { PipelineConfig } from '../pipeline/config.js';
-import { Linker, type LinkResult } from '../pipeline/linker.js';
+import { Linker, type LinkerSummary, type LinkResult } from '../pipeline/linker.js';
 import type { DocumentResult } from '../modes/document.js';
 import type { VocabStore } from '../store/store.js';
 import type { Progress } from '../core/progress.js';
@@ -95,37 +95,18 @@ export function renderDocument(r: DocumentResult): string {
   return [table(['span', 'mention', 'found by', 'linked as', 'concept', 'matched term', 'score'], rows), ...(abbr.length ? [`abbreviations: ${abbr.map(([s, l]) => `${s} = ${l}`).join('; ')}`] : [])].join('\n');
 }
 
-export interface BuildResult {
-  vocabulary: string;
-  pipeline: string;
-  concepts: number;
-  terms: number;
-  generators: Array<{ generator: string; dim?: number; fromCache?: boolean }>;
-  hubness: string;
-  fromCache: boolean;
-  seconds: number;
-}
 
 /** `normkit build`: everything a pipeline needs for a vocabulary, built now (unchanged parts reused from the cache). */
-export async function buildCommand(store: VocabStore, vocabulary: string, pipeline: PipelineConfig, options: { dataDir: string; progress?: Progress }): Promise<BuildResult> {
+export async function buildCommand(store: VocabStore, vocabulary: string, pipeline: PipelineConfig, options: { dataDir: string; progress?: Progress }): Promise<LinkerSummary> {
   const linker = await Linker.build(store, vocabulary, pipeline, { cacheDir: join(options.dataDir, 'indexes'), dataDir: options.dataDir, ...(options.progress ? { progress: options.progress } : {}) });
   try {
-    return {
-      vocabulary,
-      pipeline: pipeline.name,
-      concepts: linker.concepts,
-      terms: linker.terms,
-      generators: [{ generator: 'lexical' }, ...linker.dense.map((d) => ({ generator: `dense:${d.config.model}`, dim: d.dim, fromCache: d.fromCache }))],
-      hubness: linker.hubness ? `${linker.hubness.config.method} (β₁ ${linker.hubness.config.beta1}, ${linker.hubness.querySource} query bank)` : 'none',
-      fromCache: linker.fromCache,
-      seconds: linker.buildSeconds,
-    };
+    return linker.summary();
   } finally {
     await linker.close();
   }
 }
 
-export function renderBuild(r: BuildResult): string {
+export function renderBuild(r: LinkerSummary): string {
   return [
     `${r.vocabulary}: pipeline ${r.pipeline}, ${r.concepts.toLocaleString('en-US')} concepts, ${r.terms.toLocaleString('en-US')} terms`,
     ...r.generators.map((g) => `  ${g.generator}${g.dim ? ` (${g.dim} dimensions)` : ''}${g.fromCache === undefined ? '' : g.fromCache ? ': reused' : ': built'}`),

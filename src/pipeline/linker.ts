@@ -118,6 +118,22 @@ export interface LinkResult {
   nil?: boolean;
 }
 
+/** What a built linker holds and how it was built (`normkit build`). */
+export interface LinkerSummary {
+  vocabulary: string;
+  pipeline: string;
+  concepts: number;
+  terms: number;
+  /** The candidate generators: lexical first, then each dense one with its vector width and whether it came from the cache. */
+  generators: Array<{ generator: string; dim?: number; fromCache?: boolean }>;
+  /** The hubness correction and its query bank, or "none". */
+  hubness: string;
+  /** Everything came from the cache. */
+  fromCache: boolean;
+  /** Seconds spent building (or loading). */
+  seconds: number;
+}
+
 export class Linker {
   readonly config: PipelineConfig;
   readonly vocabulary: string;
@@ -357,6 +373,19 @@ export class Linker {
       copy.hubness = { config: h, hits, banks: normalizersFor(h, sub, this.index.size), querySource: this.hubness!.querySource };
     }
     return copy;
+  }
+
+  summary(): LinkerSummary {
+    return {
+      vocabulary: this.vocabulary,
+      pipeline: this.config.name,
+      concepts: this.concepts,
+      terms: this.terms,
+      generators: [{ generator: 'lexical' }, ...this.dense.map((d) => ({ generator: `dense:${d.config.model}`, dim: d.dim, fromCache: d.fromCache }))],
+      hubness: this.hubness ? `${this.hubness.config.method} (β₁ ${this.hubness.config.beta1}, ${this.hubness.querySource} query bank)` : 'none',
+      fromCache: this.fromCache,
+      seconds: this.buildSeconds,
+    };
   }
 
   /** Whether a concept id is in what this linker searches (after the type filter). */
