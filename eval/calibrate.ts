@@ -1,5 +1,5 @@
 /**
- * The presets' confidence models (src/pipeline/decision.ts), fitted on dev, reported on
+ * The presets' confidence models (src/pipeline/stages/decision.ts), fitted on dev, reported on
  * test (docs/pipelines.md):
  *
  *   tsx eval/calibrate.ts [--group jobs|medical]
@@ -10,12 +10,12 @@
  */
 import { parseArgs } from 'node:util';
 import type { PipelineConfig } from '../src/pipeline/config.js';
-import { candidateFeatures, confidenceOf } from '../src/pipeline/decision.js';
-import type { LinkResult } from '../src/pipeline/linker.js';
 import { preset } from '../src/pipeline/presets.js';
 import { evalWorkspace, linkBenchmarkRun } from './shared.js';
 import { calibrate } from '../src/tuning/calibrate.js';
 import { reliability, type ReliabilityBin } from '../src/metrics/reliability.js';
+import { candidateFeatures, confidenceOf } from '../src/pipeline/stages/decision.js';
+import type { LinkResult } from '../src/pipeline/result.js';
 
 const { values } = parseArgs({ options: { group: { type: 'string' } } });
 const ws = evalWorkspace('calibrate');

@@ -19,12 +19,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parsePipeline, type PipelineConfig } from '../src/pipeline/config.js';
-import { Linker, type ExtraTerm } from '../src/pipeline/linker.js';
+import { Linker } from '../src/pipeline/linker.js';
 import { preset } from '../src/pipeline/presets.js';
-import { TUNING_BETAS } from '../src/tuning/hubness.js';
+import { correctionOf, TUNING_BETAS, withHubness } from '../src/tuning/hubness.js';
 import { VocabStore } from '../src/store/store.js';
 import { LOADERS } from './loaders/index.js';
 import { importSpec, ROOT, seededSample, sharedDataDir } from './shared.js';
+import type { ExtraTerm } from '../src/pipeline/resources.js';
 
 const shared = sharedDataDir();
 if (!shared) {
@@ -98,7 +99,8 @@ async function group(label: string, base: PipelineConfig, devSpec: [string, Reco
   process.stdout.write(`lexical weight (dense 1 − w), no correction, dev Success@1: ${grid.map((g) => `w=${g.w}: ${g.s.toFixed(4)}`).join('  ')}\nchosen w = ${best.w}\n`);
   const corrected = await build(dev, variant(base, dev, best.w, 'is'));
   const betas: Array<{ b: number; s: number }> = [];
-  if (corrected.hubness) for (const b of TUNING_BETAS) betas.push({ b, s: await successAt1(corrected.withHubness({ ...corrected.hubness.config, beta1: b }), dev) });
+  const correction = correctionOf(corrected);
+  if (correction) for (const b of TUNING_BETAS) betas.push({ b, s: await successAt1(withHubness(corrected, { ...correction.config, beta1: b }), dev) });
   await corrected.close();
   const bestBeta = betas.length ? betas.reduce((a, b) => (b.s > a.s + 1e-9 ? b : a)) : undefined;
   const useIs = bestBeta !== undefined && bestBeta.s > best.s + 1e-9;

@@ -24,6 +24,7 @@ import { VocabStore } from '../src/store/store.js';
 import { LOADERS } from './loaders/index.js';
 import type { LoadedRun } from './loaders/types.js';
 import { DEV_SETS, importSpec, seededSample, sharedDataDir, type BenchmarkSpec } from './shared.js';
+import { correctionOf, withHubness } from '../src/tuning/hubness.js';
 
 type Spec = BenchmarkSpec;
 
@@ -87,7 +88,7 @@ async function casesOf(specs: readonly Spec[]): Promise<Case[]> {
         12345,
       ).map((q) => ({ text: canonical?.get(q.qid) ?? q.text, gold: q.gold, ...(q.lang ? { lang: q.lang } : {}) }));
       const label = `${d.benchmark}/${run.name} (${specs === DEV ? 'dev' : 'test'})`;
-      process.stderr.write(`${label}: ${queries.length} queries, ${linker.terms} terms, banks ${linker.hubness!.querySource}, built in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+      process.stderr.write(`${label}: ${queries.length} queries, ${linker.terms} terms, banks ${correctionOf(linker)!.querySource}, built in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
       out.push({ label, group: d.group, linker, queries });
     }
   }
@@ -95,7 +96,7 @@ async function casesOf(specs: readonly Spec[]): Promise<Case[]> {
 }
 
 async function score(c: Case, h: HubnessConfig): Promise<{ s1: number; skew: number }> {
-  const l = c.linker.withHubness(h);
+  const l = withHubness(c.linker, h);
   let hits = 0;
   const lists: string[][] = [];
   for (const q of c.queries) {
@@ -134,11 +135,11 @@ try {
       return { mean: byBench.reduce((a, x) => a + x, 0) / byBench.length, per };
     };
     process.stdout.write(`\n## ${group}: dev grid (mean Success@1 over ${benchmarks.join(', ')}; runs: ${cases.map((c) => c.label).join(', ')})\n`);
-    const none = await evalConfig({ ...cases[0]!.linker.hubness!.config, method: 'none' });
-    let bestOverall: { h: HubnessConfig; mean: number } = { h: { ...cases[0]!.linker.hubness!.config, method: 'none' }, mean: none.mean };
+    const none = await evalConfig({ ...correctionOf(cases[0]!.linker)!.config, method: 'none' });
+    let bestOverall: { h: HubnessConfig; mean: number } = { h: { ...correctionOf(cases[0]!.linker)!.config, method: 'none' }, mean: none.mean };
     for (const method of HUBNESS_METHODS) {
       let best: { h: HubnessConfig; mean: number; per: number[]; safe: boolean } | undefined;
-      for (const h of grid(method, cases[0]!.linker.hubness!.config)) {
+      for (const h of grid(method, correctionOf(cases[0]!.linker)!.config)) {
         const r = method === 'none' ? none : await evalConfig(h);
         const safe = r.per.every((x, i) => x >= none.per[i]! - 1e-12);
         // Safe configurations first; among them (or among all if none is safe), the best mean.

@@ -9,12 +9,12 @@
  */
 import { parseArgs } from 'node:util';
 import type { PipelineConfig } from '../src/pipeline/config.js';
-import type { LinkResult } from '../src/pipeline/linker.js';
 import { PAIRWISE_FEATURES, pairFeatures, pairwiseScores, type PairContext } from '../src/pipeline/pairwise.js';
 import { pairedBootstrap } from '../src/metrics/bootstrap.js';
 import { preset } from '../src/pipeline/presets.js';
 import { evalWorkspace, linkBenchmarkRun } from './shared.js';
 import { trainPairwise } from '../src/tuning/pairwise-train.js';
+import type { LinkResult } from '../src/pipeline/result.js';
 
 const { values } = parseArgs({ options: { group: { type: 'string' }, drop: { type: 'string' } } });
 // --drop f1,f2: train without these features (what they add is the difference).

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { PipelineConfig } from '../src/pipeline/config.js';
-import { Linker, type LinkResult } from '../src/pipeline/linker.js';
+import { Linker } from '../src/pipeline/linker.js';
 import type { PairContext } from '../src/pipeline/pairwise.js';
 import { VocabStore } from '../src/store/store.js';
 import { LOADERS } from './loaders/index.js';
@@ -9,6 +9,7 @@ import { importVocabulary } from '../src/vocab/import.js';
 import type { VocabularySpec } from './loaders/types.js';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { LinkResult } from '../src/pipeline/result.js';
 
 /** The project root. */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');

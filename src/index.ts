@@ -1,120 +1,72 @@
 /**
- * normkit's library API. See README.md for a working example and ARCHITECTURE.md for the map.
+ * normkit's library API: what an application needs to import vocabularies, link text with
+ * a pipeline, train and plug in encoders, evaluate, tune and serve. README.md opens with a
+ * working example; ARCHITECTURE.md maps the modules (everything else is internal).
  */
-export { ExitCode, InputError, NetworkError, NormkitError, NotFoundError, UsageError, formatLocation, formatProblem } from './core/errors.js';
-export type { InputLocation, InputProblem } from './core/errors.js';
-export { resolveDataDir, storePath, downloadsDir } from './core/data-dir.js';
-export { foldText, foldCode } from './core/fold.js';
+export { VERSION } from './core/version.js';
+export { InputError, NormkitError, NotFoundError, UsageError } from './core/errors.js';
+export type { InputProblem } from './core/errors.js';
+export { resolveDataDir } from './core/data-dir.js';
+
+// Vocabularies and the store
 export { VocabStore } from './store/store.js';
-export type { ConceptRef, ConceptView, CountWithConcepts, TermRow, TermView, VocabularyInfo, VocabularyMeta, VocabularyStats } from './store/store.js';
-export { VocabularyBuilder } from './vocab/builder.js';
-export type { BuilderOptions, ConceptInput, TermInput } from './vocab/builder.js';
-export type { ImportReport, ParsedConcept, ParsedTerm, ParsedVocabulary, SynonymScope, TermKind } from './store/model.js';
-export { importVocabulary, checksumFiles } from './vocab/import.js';
+export type { VocabularyInfo } from './store/store.js';
+export { importVocabulary } from './vocab/import.js';
 export type { ImportOptions, ImportResult } from './vocab/import.js';
-export { FORMATS, formatNamed, detectFormat } from './vocab/importers/index.js';
-export type { VocabularyFormat, ReadContext } from './vocab/importers/index.js';
 export { fetchVocabulary } from './vocab/fetch.js';
-export type { FetchOptions, FetchResult, FetchedFile } from './vocab/fetch.js';
-export { BUILTIN_MANIFEST, loadManifest } from './vocab/manifest.js';
-export type { Manifest, ManifestEntry, ManifestFile } from './vocab/manifest.js';
-export { download, sha256File } from './io/download.js';
-export type { DownloadOptions, DownloadResult } from './io/download.js';
-export { readQueries, querySchema } from './io/queries.js';
-export type { Query } from './io/queries.js';
-export { LexicalIndex, charWbNgrams } from './lexical/lexical-index.js';
-export type { ConceptMatch, IndexedTerm, LexicalOptions, SearchOptions } from './lexical/lexical-index.js';
-export { WordStemmer, wordFeatures, STEMMED_LANGUAGES } from './lexical/features.js';
-export { silentProgress, terminalProgress } from './core/progress.js';
-export type { Progress } from './core/progress.js';
-export { normalize, rulesFired, tidy } from './normalize/engine.js';
-export type { FoundCode, NormalizeOptions, NormalizeResult, Span, TraceStep } from './normalize/engine.js';
-export { BUILTIN_PACKS, compilePackText, loadPack, packSchema } from './normalize/pack.js';
-export type { CompiledPack, PackInput, RuleInput } from './normalize/pack.js';
-export { cleanup, foldAccents, splitIdentifier } from './normalize/cleanup.js';
-export { singular, singularWord } from './normalize/singular.js';
-export { abbreviationMap, expandAbbreviations, findAbbreviations } from './normalize/abbreviations.js';
-export type { AbbreviationDefinition } from './normalize/abbreviations.js';
-export { corefDocument, mentionKey } from './normalize/coref.js';
-export type { CorefOptions, CorefResult, DocumentMention, MentionGroup } from './normalize/coref.js';
-export { normalizeFile } from './normalize/batch.js';
+export { FORMATS } from './vocab/importers/index.js';
+export type { VocabularyFormat } from './vocab/importers/index.js';
+export { VocabularyBuilder } from './vocab/builder.js';
+
+// Rule packs and document normalization
+export { normalize } from './normalize/engine.js';
+export type { NormalizeResult } from './normalize/engine.js';
+export { loadPack } from './normalize/pack.js';
+export type { CompiledPack } from './normalize/pack.js';
+export { findAbbreviations } from './normalize/abbreviations.js';
+export { corefDocument } from './normalize/coref.js';
+
+// Linking
 export { Linker } from './pipeline/linker.js';
-export type { ExtraTerm, GeneratorScore, LinkCandidate, LinkerHubness, LinkerOptions, LinkResult } from './pipeline/linker.js';
-export { DenseGenerator } from './pipeline/dense.js';
-export { confidenceOf } from './pipeline/decision.js';
-export { calibrate } from './tuning/calibrate.js';
-export { reliability } from './metrics/reliability.js';
-export type { Calibration } from './tuning/calibrate.js';
-export type { ReliabilityBin } from './metrics/reliability.js';
-export { detectMentions, linkDocument } from './modes/document.js';
-export type { DocumentMentionLink, DocumentOptions, DocumentResult } from './modes/document.js';
+export type { LinkerSummary } from './pipeline/linker.js';
+export type { LinkerOptions } from './pipeline/resources.js';
+export type { LinkCandidate, LinkResult } from './pipeline/result.js';
+export { loadPipeline, parsePipeline } from './pipeline/config.js';
+export type { PipelineConfig, PipelineInput } from './pipeline/config.js';
+export { preset, presetNames } from './pipeline/presets.js';
+export { linkDocument } from './modes/document.js';
+export type { DocumentResult } from './modes/document.js';
 export { linkFile } from './modes/link-file.js';
-export type { LinkFileOptions, LinkFileResult } from './modes/link-file.js';
-export { CROSSWALK_COLUMNS, mapVocabulary } from './modes/map.js';
-export { PAIRWISE_FEATURES, pairFeatures, pairwiseScores } from './pipeline/pairwise.js';
-export { trainPairwise } from './tuning/pairwise-train.js';
-export type { PairwiseModel } from './pipeline/pairwise.js';
-export type { PairwiseTraining } from './tuning/pairwise-train.js';
-export type { MapOptions, MapResult } from './modes/map.js';
-export { encoderFor, openAnyEncoder, NGRAM_HASH_MODEL } from './encoders/open.js';
+export { mapVocabulary } from './modes/map.js';
+export type { MapResult } from './modes/map.js';
+
+// Encoders and vector indexes
+export type { Encoder } from './encoders/encoder.js';
+export { openAnyEncoder } from './encoders/open.js';
 export { NgramHashEncoder } from './encoders/ngram-hash.js';
-export type { NgramHashOptions } from './encoders/ngram-hash.js';
-export { DEFAULT_HNSW, ExactIndex, HnswIndex } from './vector/hnsw.js';
-export type { HnswParams, VectorHit, VectorSearcher, VectorSpace } from './vector/hnsw.js';
-export { TermVectorIndex, VECTOR_FORMAT } from './vector/term-index.js';
-export type { BuildVectorOptions, ConceptVectorHit, TermVectorHeader, TermVectorHit, VectorTerm } from './vector/term-index.js';
-export { SearchPool } from './vector/pool.js';
-export { TrainedEncoder, isTrainedEncoder } from './encoders/trained/encoder.js';
-export type { TrainedEncoderOptions } from './encoders/trained/encoder.js';
-export { DEFAULT_FEATURIZER, featurize } from './encoders/trained/featurizer.js';
-export type { Features, FeaturizerSpec } from './encoders/trained/featurizer.js';
-export { BagModel } from './encoders/trained/model.js';
-export { batchGradients, trainEncoder, successAt1 } from './encoders/trained/train.js';
-export type { LabeledPair, TrainingConcept, TrainOptions, TrainProgress, TrainResult, ValidationQuery } from './encoders/trained/train.js';
-export { splitVocabulary, trainAndSave, trainOnVocabulary } from './encoders/trained/vocabulary.js';
-export type { VocabularyTrainingOptions } from './encoders/trained/vocabulary.js';
-export { saveTrainedEncoder } from './encoders/trained/export.js';
-export type { TrainedEncoderMetadata } from './encoders/trained/export.js';
-export type { PoolIndex } from './vector/pool.js';
-export { bankNormalizer, correctScores, HUBNESS_METHODS, kOccurrence, logAddExp, skewness } from './hubness/dbnorm.js';
-export type { BankHits, BankNormalizer, Banks, HubnessMethod, HubnessParams, ScoredItem } from './hubness/dbnorm.js';
-export { diagnoseHubness, sampleTermQueries, tuneHubness } from './tuning/hubness.js';
-export type { DiagnosticQuery, HubnessDiagnostics, HubnessSide, LabeledQuery, TuningResult, TuningTrial } from './tuning/hubness.js';
-export { loadPipeline, parsePipeline, pipelineSchema } from './pipeline/config.js';
-export type { DecisionConfig, DenseConfig, FusionConfig, HubnessConfig, PipelineConfig, PipelineInput, RerankConfig } from './pipeline/config.js';
-export { ABLATIONS, DEFAULT_PRESET, preset, presetNames } from './pipeline/presets.js';
-export { evaluateLinker, DEFAULT_METRICS } from './metrics/evaluate.js';
-export type { EvaluateOptions, EvaluationReport, QueryOutcome } from './metrics/evaluate.js';
-export { collapseDuplicates, meanMetrics, parseMetric, scoreQuery } from './metrics/metrics.js';
-export type { Judgments, MetricSpec } from './metrics/metrics.js';
-export { formatQrels, formatRun, parseQrels, parseRun } from './metrics/trec.js';
-export type { Qrels, Run } from './metrics/trec.js';
+export { openCrossEncoder, openEncoder } from './encoders/models/resolve.js';
+export { fetchModel } from './encoders/models/hub.js';
+export { listModels } from './encoders/models/catalog.js';
+export { TrainedEncoder } from './encoders/trained/encoder.js';
+export { trainAndSave } from './encoders/trained/vocabulary.js';
+export { HnswIndex } from './vector/hnsw.js';
+export type { HnswParams } from './vector/hnsw.js';
+export { TermVectorIndex } from './vector/term-index.js';
+
+// Evaluation and tuning
+export { readQueries } from './io/queries.js';
+export type { Query } from './io/queries.js';
+export { evaluateLinker } from './metrics/evaluate.js';
+export type { EvaluationReport } from './metrics/evaluate.js';
 export { pairedBootstrap } from './metrics/bootstrap.js';
-export { compareRanked } from './core/rank.js';
-export type { Encoder, EmbedOptions, EmbedRole } from './encoders/encoder.js';
-export { TransformerEncoder } from './encoders/onnx/transformer.js';
-export type { TransformerOptions } from './encoders/onnx/transformer.js';
-export { CrossEncoder } from './encoders/onnx/cross-encoder.js';
-export type { CrossEncoderOptions } from './encoders/onnx/cross-encoder.js';
-export { CachedEncoder, textHash } from './encoders/cache.js';
-export type { EmbeddingStore } from './encoders/cache.js';
-export { createSession, cudaUnavailableReason, DEVICES } from './encoders/onnx/runtime.js';
-export type { Device, SessionOptions } from './encoders/onnx/runtime.js';
-export { inspectModel, POOLINGS, PRECISIONS } from './encoders/onnx/layout.js';
-export type { ModelLayout, ModelSettings, Pooling, Precision } from './encoders/onnx/layout.js';
-export { RECOMMENDED_MODELS, recommendedModel } from './encoders/models/registry.js';
-export type { ModelKind, RecommendedModel } from './encoders/models/registry.js';
-export { fetchModel, hubEndpoint, readManifest } from './encoders/models/hub.js';
-export type { FetchModelResult, HubOptions, ModelManifest } from './encoders/models/hub.js';
-export { modelsDir, openCrossEncoder, openEncoder, resolveModel } from './encoders/models/resolve.js';
-export type { ResolveOptions, ResolvedModel } from './encoders/models/resolve.js';
-export { listModels, modelInfo } from './encoders/models/catalog.js';
-export type { ModelInfo, ModelListEntry } from './encoders/models/catalog.js';
+export { parseQrels, parseRun } from './metrics/trec.js';
+export { calibrate } from './tuning/calibrate.js';
+export { diagnoseHubness, tuneHubness, withHubness } from './tuning/hubness.js';
+export { trainPairwise } from './tuning/pairwise-train.js';
+
+// The HTTP service
 export { startServer } from './server/serve.js';
 export type { RunningServer } from './server/serve.js';
-export { loadServeConfig, serveConfigSchema } from './server/settings.js';
+export { loadServeConfig } from './server/settings.js';
 export type { ServeConfig } from './server/settings.js';
 export { createApiKey } from './server/api-keys.js';
-export type { ApiKeyInfo, ApiKeyScope } from './store/store.js';
-export { decideMapping, ancestorsIn } from './modes/map.js';
-export type { MappingRow } from './modes/map.js';

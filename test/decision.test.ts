@@ -3,7 +3,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { candidateFeatures, confidenceOf } from '../src/pipeline/decision.js';
 import { parsePipeline } from '../src/pipeline/config.js';
 import { Linker } from '../src/pipeline/linker.js';
 import { VocabStore } from '../src/store/store.js';
@@ -12,6 +11,7 @@ import { seededRandom } from '../src/core/random.js';
 import { runCli } from './helpers/cli.js';
 import { calibrate, fitLogistic } from '../src/tuning/calibrate.js';
 import { reliability } from '../src/metrics/reliability.js';
+import { candidateFeatures, confidenceOf } from '../src/pipeline/stages/decision.js';
 
 const CONDITIONS = join(import.meta.dirname, '..', 'data', 'demo', 'conditions.jsonl');
 

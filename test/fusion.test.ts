@@ -11,6 +11,7 @@ import { ABLATIONS } from '../src/pipeline/presets.js';
 import { VocabStore } from '../src/store/store.js';
 import { importVocabulary } from '../src/vocab/import.js';
 import { runCli } from './helpers/cli.js';
+import { conceptTextOf } from '../src/pipeline/stages/rerank.js';
 
 const OCCUPATIONS = join(import.meta.dirname, '..', 'data', 'demo', 'occupations.jsonl');
 
@@ -259,9 +260,9 @@ test('rerank stage: a cross-encoder re-scores the top candidates (mention agains
   // The logit is the model's score of (mention, "name; synonym; synonym").
   const top = after.candidates[0]!;
   const concept = store.concept('occ', top.conceptId);
-  const [expected] = await cross.scorePairs([['night nurse', reranked['conceptText'](top, 2) as string]]);
+  const [expected] = await cross.scorePairs([['night nurse', conceptTextOf(reranked.index, 2)(top)]]);
   assert.ok(Math.abs(top.rerank!.score - expected!) < 1e-5);
-  assert.ok((reranked['conceptText'](top, 2) as string).startsWith(concept.name));
+  assert.ok((conceptTextOf(reranked.index, 2)(top)).startsWith(concept.name));
   // weight 0: the order of the similarities, the reranker only explains.
   const blended = await Linker.build(store, 'occ', parsePipeline({ ...base, rerank: { type: 'cross-encoder', model, top: 5, weight: 0 } }));
   assert.deepEqual((await blended.link('night nurse', 5)).candidates.map((c) => c.conceptId), before.candidates.slice(0, 5).map((c) => c.conceptId));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { bankNormalizer, correctScores, kOccurrence, logAddExp, skewness, type BankHits, type HubnessParams } from '../src/hubness/dbnorm.js';
-import { diagnoseHubness, sampleTermQueries, tuneHubness } from '../src/tuning/hubness.js';
+import { correctionOf, diagnoseHubness, sampleTermQueries, tuneHubness, withHubness } from '../src/tuning/hubness.js';
 import { Linker } from '../src/pipeline/linker.js';
 import { preset } from '../src/pipeline/presets.js';
 import { VocabStore } from '../src/store/store.js';
@@ -201,7 +201,7 @@ test('the linker applies the correction over K′ terms, explains it, caches ban
   assert.equal(r.candidates.length, 5);
   assert.ok(r.candidates.every((c) => c.hubness?.method === 'dualis' && typeof c.hubness.before === 'number'));
   for (let i = 1; i < r.candidates.length; i++) assert.ok(r.candidates[i - 1]!.score >= r.candidates[i]!.score);
-  assert.equal(linker.hubness?.querySource, 'synthetic');
+  assert.equal(correctionOf(linker)?.querySource, 'synthetic');
   // A second build reads the bank hits from the cache and gives the same answer.
   const again = await Linker.build(store, 'occ', cfg, { cacheDir: join(dir, 'idx') });
   assert.deepEqual(
@@ -211,13 +211,13 @@ test('the linker applies the correction over K′ terms, explains it, caches ban
   // withHubness('none') is the plain linker.
   const plain = await Linker.build(store, 'occ', { ...base, hubness: { ...base.hubness, method: 'none' } });
   assert.deepEqual(
-    (await linker.withHubness({ ...cfg.hubness, method: 'none' }).link('senior nurse', 5)).candidates.map((c) => c.conceptId),
+    (await withHubness(linker, { ...cfg.hubness, method: 'none' }).link('senior nurse', 5)).candidates.map((c) => c.conceptId),
     (await plain.link('senior nurse', 5)).candidates.map((c) => c.conceptId),
   );
   // A given query bank is used instead of synthetic queries.
   const given = await Linker.build(store, 'occ', cfg, { queryBank: [{ text: 'RN', conceptIds: ['registered-nurse'] }] });
-  assert.equal(given.hubness?.querySource, 'given');
-  assert.equal(given.hubness?.banks.query?.size, 1);
+  assert.equal(correctionOf(given)?.querySource, 'given');
+  assert.equal(correctionOf(given)?.banks.query?.size, 1);
 
   const queries = sampleTermQueries(linker, 150);
   const d = await diagnoseHubness(linker, queries, { querySource: 'test', nameOf: () => undefined });

@@ -8,9 +8,11 @@ import { WordStemmer, wordFeatures } from '../src/lexical/features.js';
 import { LexicalIndex } from '../src/lexical/lexical-index.js';
 import { parsePipeline, type PipelineInput } from '../src/pipeline/config.js';
 import { Linker } from '../src/pipeline/linker.js';
-import { isDescendant, preferredLabelsFirst, preferSpecific, withPositionalScores, type Hierarchy } from '../src/pipeline/specificity.js';
 import { VocabStore } from '../src/store/store.js';
 import { importVocabulary } from '../src/vocab/import.js';
+import { isDescendant, preferSpecific, type Hierarchy } from '../src/pipeline/stages/specificity.js';
+import { preferredLabelsFirst } from '../src/pipeline/stages/ties.js';
+import { withPositionalScores } from '../src/core/rank.js';
 
 /** ISCO-like groups G1 → G12 → G123, occupations O1 (under G123) and O2 (under O1), and O3 under another group. */
 const PARENTS: Record<string, string[]> = { G12: ['G1'], G123: ['G12'], O1: ['G123'], O2: ['O1'], O3: ['G9'], G9: [] };

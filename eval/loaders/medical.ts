@@ -5,12 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { corefDocument } from '../../src/normalize/coref.js';
-import type { ExtraTerm } from '../../src/pipeline/linker.js';
 import type { Query } from '../../src/io/queries.js';
 import type { ConceptLine } from '../../src/vocab/importers/jsonl.js';
 import { dotted } from '../../src/vocab/importers/icd10cm.js';
 import type { Loader, LoadedRun, VocabularySpec } from './types.js';
 import { count, hashSplit, mentionQid, readJsonlFile, readTsv } from './util.js';
+import type { ExtraTerm } from '../../src/pipeline/resources.js';
 
 const MESH_ID = /^D\d{6,9}$/;
 

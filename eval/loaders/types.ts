@@ -4,8 +4,8 @@
  * imports vocabularies (cached by checksum) and evaluates.
  */
 import type { ConceptLine } from '../../src/vocab/importers/jsonl.js';
-import type { ExtraTerm } from '../../src/pipeline/linker.js';
 import type { Query } from '../../src/io/queries.js';
+import type { ExtraTerm } from '../../src/pipeline/resources.js';
 
 /** Files to import with a format, or concepts the loader built (written to the cache as canonical JSONL). */
 export type VocabularySpec =

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { type HubnessDiagnostics, type HubnessSide, type TuningResult } from '../tuning/hubness.js';
 import type { PipelineConfig } from '../pipeline/config.js';
-import { Linker, type LinkerSummary, type LinkResult } from '../pipeline/linker.js';
+import { Linker, type LinkerSummary } from '../pipeline/linker.js';
 import type { DocumentResult } from '../modes/document.js';
 import type { VocabStore } from '../store/store.js';
 import type { Progress } from '../core/progress.js';
@@ -12,6 +12,7 @@ import { renderTable as table } from './table.js';
 import type { IndexBuildResult } from '../vector/build-index.js';
 import type { TrainedEncoderResult } from '../encoders/trained/vocabulary.js';
 import { type Calibration } from '../tuning/calibrate.js';
+import type { LinkResult } from '../pipeline/result.js';
 
 export function renderIndexBuild(r: IndexBuildResult): string {
   const p = r.params;

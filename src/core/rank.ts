@@ -19,3 +19,12 @@ export function compareRanked(a: Scored, b: Scored): number {
 export function ranksBefore(aScore: number, aId: string, bScore: number, bId: string): boolean {
   return aScore > bScore || (aScore === bScore && aId > bId);
 }
+
+/**
+ * The candidates in `order` with positional scores: each takes the score the candidate at
+ * its new position had, so scores still descend after a stage reorders them (ties, the
+ * specificity stage). Unmoved candidates are the same objects.
+ */
+export function withPositionalScores<C extends { score: number }>(candidates: readonly C[], order: readonly C[]): C[] {
+  return order.map((c, i) => (c === candidates[i] ? c : { ...c, score: candidates[i]!.score }));
+}

@@ -6,11 +6,12 @@
  * they are counted but not scored. Queries whose gold concepts are all outside the linker's
  * vocabulary are scored (they can only fail) and counted in `goldMissing`.
  */
-import type { LinkCandidate, Linker, LinkResult } from '../pipeline/linker.js';
+import type { Linker } from '../pipeline/linker.js';
 import type { Query } from '../io/queries.js';
 import { kOccurrence } from '../hubness/dbnorm.js';
 import { meanMetrics, parseMetric, scoreQuery, type MetricSpec } from './metrics.js';
 import { reliability, type ReliabilityBin } from './reliability.js';
+import type { LinkCandidate, LinkResult } from '../pipeline/result.js';
 
 export const DEFAULT_METRICS = ['success@1', 'success@5', 'success@10', 'recall@10', 'mrr', 'ndcg@10', 'map'];
 

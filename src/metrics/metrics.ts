@@ -7,7 +7,7 @@
  *   later ones are removed, so a concept found by several terms or generators counts once.
  * - An id is relevant when its grade is ≥ `relevanceLevel` (default 1). Unjudged ids are 0.
  * - Ties: the metrics score the list in the order given. Lists built from scores use
- *   `compareRanked` (src/rank.ts): score descending, then id descending — trec_eval's rule.
+ *   `compareRanked` (src/core/rank.ts): score descending, then id descending — trec_eval's rule.
  * - A query with no relevant judgments is not scored (as in trec_eval); the caller decides
  *   how such (NIL) queries are reported. A query with judgments but an empty list scores 0.
  *

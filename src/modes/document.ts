@@ -16,7 +16,8 @@
 import { findAbbreviations } from '../normalize/abbreviations.js';
 import { corefDocument } from '../normalize/coref.js';
 import { foldText } from '../core/fold.js';
-import type { Linker, LinkResult } from '../pipeline/linker.js';
+import type { Linker } from '../pipeline/linker.js';
+import type { LinkResult } from '../pipeline/result.js';
 
 export interface DocumentOptions {
   k?: number;

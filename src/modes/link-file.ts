@@ -13,7 +13,8 @@ import { createWriteStream, statSync } from 'node:fs';
 import { InputError, type InputProblem } from '../core/errors.js';
 import { completeLinesOf, readJsonlObjects, readTextEntries } from '../io/jsonl.js';
 import { silentProgress, type Progress } from '../core/progress.js';
-import type { Linker, LinkResult } from '../pipeline/linker.js';
+import type { Linker } from '../pipeline/linker.js';
+import type { LinkResult } from '../pipeline/result.js';
 
 export interface LinkFileOptions {
   k: number;

@@ -21,7 +21,8 @@ import { completeLinesOf } from '../io/jsonl.js';
 import { stringify } from 'csv-stringify/sync';
 import { silentProgress, type Progress } from '../core/progress.js';
 import type { VocabStore } from '../store/store.js';
-import { PERFECT, type LinkCandidate, type Linker, type LinkResult } from '../pipeline/linker.js';
+import { type Linker } from '../pipeline/linker.js';
+import { PERFECT, type LinkCandidate, type LinkResult } from '../pipeline/result.js';
 
 export interface MapOptions {
   k: number;

@@ -11,7 +11,7 @@ import { InputError } from '../core/errors.js';
 import { describeIssue, parseLocated, type Located } from '../io/validate.js';
 import { PAIRWISE_FEATURES } from './pairwise.js';
 
-/** The lexical generator (src/lexical/index.ts): char n-gram TF-IDF fused with BM25 over stemmed words. */
+/** The lexical generator (src/lexical/lexical-index.ts): char n-gram TF-IDF fused with BM25 over stemmed words. */
 export const lexicalSchema = z.strictObject({
   type: z.literal('lexical'),
   /** Character n-gram length (2–5). */
@@ -57,7 +57,7 @@ export const denseSchema = z.strictObject({
   ef: z.number().int().min(1).max(10_000).default(400),
   /** Where the encoder runs. */
   device: z.enum(['cpu', 'cuda', 'auto']).default('cpu'),
-  /** Training settings for model "trained" (src/trained/train.ts); defaults as `normkit train-encoder`. */
+  /** Training settings for model "trained" (src/encoders/trained/train.ts); defaults as `normkit train-encoder`. */
   training: z
     .strictObject({
       epochs: z.number().int().min(1).max(100).optional(),
@@ -138,7 +138,7 @@ export const trainedRerankSchema = z.strictObject({
 export const rerankSchema = z.discriminatedUnion('type', [crossEncoderRerankSchema, trainedRerankSchema]);
 
 /**
- * The decision stage (src/pipeline/decision.ts), written by `normkit calibrate` from dev
+ * The decision stage (src/pipeline/stages/decision.ts), written by `normkit calibrate` from dev
  * queries: the confidence model's weights and the NIL threshold.
  */
 export const decisionSchema = z.strictObject({
@@ -149,7 +149,7 @@ export const decisionSchema = z.strictObject({
 });
 
 /**
- * Prefer the specific concept to its group (src/pipeline/specificity.ts): when the best
+ * Prefer the specific concept to its group (src/pipeline/stages/specificity.ts): when the best
  * candidate is a group, a concept of one of `groupTypes` (e.g. ESCO's ISCO groups), and one
  * of its descendants ranks within the first `depth` candidates, the best-ranked descendant
  * is answered first and the group second. Needs the vocabulary's parent links.
@@ -195,7 +195,7 @@ export const pipelineSchema = z.strictObject({
   hubness: hubnessSchema.default(() => hubnessSchema.parse({})),
   /**
    * Candidates matched by the same term text (several concepts share it): preferred: those
-   * whose preferred label it is rank first (src/pipeline/specificity.ts); score: the
+   * whose preferred label it is rank first (src/pipeline/stages/specificity.ts); score: the
    * scores decide.
    */
   ties: z.enum(['preferred', 'score']).default('score'),

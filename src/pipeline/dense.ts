@@ -8,8 +8,7 @@
  * trained on) or any encoder folder or Hugging Face id. The term vectors and the HNSW graph
  * are cached beside the lexical index, keyed by the term list and the encoder's fingerprint.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Encoder } from '../encoders/encoder.js';
@@ -19,6 +18,7 @@ import type { VocabStore } from '../store/store.js';
 import { isTrainedEncoder, TrainedEncoder } from '../encoders/trained/encoder.js';
 import { trainAndSave, trainingDetail } from '../encoders/trained/vocabulary.js';
 import { DEFAULT_HNSW, HnswIndex, type HnswParams } from '../vector/hnsw.js';
+import { BuildCache } from './cache.js';
 import type { DenseConfig } from './config.js';
 import { writeAtomic } from '../io/atomic.js';
 
@@ -33,7 +33,7 @@ export interface DenseContext {
   types?: readonly string[] | undefined;
   /** Labeled pairs for the trained encoder (the linker's extra terms). */
   labeled: ReadonlyArray<{ text: string; conceptId: string }>;
-  cacheDir?: string | undefined;
+  cache: BuildCache;
   /** For Hugging Face ids: where models are cached. */
   dataDir?: string | undefined;
   progress?: Progress | undefined;
@@ -60,11 +60,8 @@ export class DenseGenerator {
     const dim = encoder.dim;
     const n = ctx.termTexts.length;
     const params: HnswParams = { ...DEFAULT_HNSW, ef: config.ef };
-    const key = createHash('sha256')
-      .update(JSON.stringify({ terms: ctx.termsKey, encoder: encoder.fingerprint, m: params.m, efConstruction: params.efConstruction, seed: params.seed, space: params.space }))
-      .digest('hex')
-      .slice(0, 20);
-    const base = ctx.cacheDir ? join(ctx.cacheDir, ctx.vocabulary, `dense-${key}`) : undefined;
+    const key = BuildCache.key({ terms: ctx.termsKey, encoder: encoder.fingerprint, m: params.m, efConstruction: params.efConstruction, seed: params.seed, space: params.space });
+    const base = ctx.cache.file(ctx.vocabulary, `dense-${key}`);
     if (base && existsSync(`${base}.vec`) && existsSync(`${base}.hnsw`) && statSync(`${base}.vec`).size === n * dim * 4) {
       try {
         const buf = readFileSync(`${base}.vec`);
@@ -100,7 +97,6 @@ export class DenseGenerator {
     }
     progress?.stop();
     if (base) {
-      mkdirSync(join(ctx.cacheDir!, ctx.vocabulary), { recursive: true });
       // The graph first, then the vectors: a cache is used only when both are complete.
       index.write(`${base}.hnsw`);
       writeAtomic(`${base}.vec`, new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength));
@@ -151,21 +147,9 @@ export class DenseGenerator {
 /** The encoder normkit trains on the vocabulary (cached in `<cacheDir>/encoders/<key>`; retrained only when what it learns from changes). */
 async function trainedEncoder(config: DenseConfig, ctx: DenseContext): Promise<Encoder> {
   const info = ctx.store.vocabulary(ctx.vocabulary);
-  const key = createHash('sha256')
-    .update(
-      JSON.stringify({
-        version: TRAINED_VERSION,
-        checksum: info.checksum,
-        types: ctx.types ?? null,
-        labeled: createHash('sha256').update(JSON.stringify(ctx.labeled)).digest('hex'),
-        training: config.training,
-      }),
-    )
-    .digest('hex')
-    .slice(0, 20);
-  const dir = ctx.cacheDir ? join(ctx.cacheDir, 'encoders', key) : join(tmpdir(), `normkit-encoder-${process.pid}-${key}`);
+  const key = BuildCache.key({ version: TRAINED_VERSION, checksum: info.checksum, types: ctx.types ?? null, labeled: BuildCache.digest(ctx.labeled), training: config.training });
+  const { dir, temporary } = ctx.cache.encoderDir(key);
   if (!isTrainedEncoder(dir)) {
-    mkdirSync(join(dir, '..'), { recursive: true });
     const progress = ctx.progress;
     let started = false;
     await trainAndSave(ctx.store, ctx.vocabulary, dir, {
@@ -184,6 +168,6 @@ async function trainedEncoder(config: DenseConfig, ctx: DenseContext): Promise<E
     progress?.stop();
   }
   const encoder = await TrainedEncoder.load(dir, { device: config.device, ...(ctx.threads ? { threads: ctx.threads } : {}) });
-  if (!ctx.cacheDir) rmSync(dir, { recursive: true, force: true });
+  if (temporary) rmSync(dir, { recursive: true, force: true });
   return encoder;
 }

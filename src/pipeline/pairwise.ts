@@ -26,7 +26,7 @@
  */
 import { JaroWinklerDistance } from 'natural/lib/natural/distance/index.js';
 import { foldText } from '../core/fold.js';
-import type { LinkCandidate, LinkResult } from './linker.js';
+import type { LinkCandidate, LinkResult } from './result.js';
 
 export const PAIRWISE_FEATURES = ['margin', 'similarity', 'rank', 'lexical', 'lexicalRank', 'dense', 'denseRank', 'trigram', 'cover', 'precise', 'jaroWinkler', 'head', 'length', 'acronym', 'prior', 'sharedParent'] as const;
 

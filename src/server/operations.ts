@@ -3,10 +3,11 @@
  * event loop stays free) and return plain objects shaped as the response schemas.
  */
 import { linkDocument } from '../modes/document.js';
-import type { LinkCandidate, Linker, LinkResult } from '../pipeline/linker.js';
+import type { Linker } from '../pipeline/linker.js';
 import { ancestorsIn, decideMapping } from '../modes/map.js';
 import type { VocabStore } from '../store/store.js';
 import type { ConceptHit, Linked, LinkResponse, MapResponse } from './schemas.js';
+import type { LinkCandidate, LinkResult } from '../pipeline/result.js';
 
 export type Operation =
   | { op: 'normalize'; texts: string[]; k: number; lang?: string | undefined; explain: boolean }

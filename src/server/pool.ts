@@ -8,11 +8,11 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import type { ExtraTerm } from '../pipeline/linker.js';
 import type { PipelineConfig } from '../pipeline/config.js';
 import { startWorker } from '../core/worker-start.js';
 import { fromWire, type WireError } from './http-error.js';
 import type { Operation } from './operations.js';
+import type { ExtraTerm } from '../pipeline/resources.js';
 
 /** What a worker needs to build (load from the index cache) one linker. */
 export interface LinkerSpec {

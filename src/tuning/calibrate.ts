@@ -1,7 +1,7 @@
 /**
  * Calibration of the decision stage (`normkit calibrate`): a logistic confidence model of
  * a candidate's similarity and margin, fitted on dev queries, and the NIL threshold chosen
- * on the same queries (src/pipeline/decision.ts says what the features are).
+ * on the same queries (src/pipeline/stages/decision.ts says what the features are).
  *
  * The NIL threshold: with NIL queries in the dev set (empty gold), the threshold that
  * answers most queries right (a link to a gold concept, or NIL for a NIL query); otherwise
@@ -13,9 +13,9 @@ import type { Progress } from '../core/progress.js';
 import { readQueries } from '../io/queries.js';
 import { reliability, type ReliabilityBin } from '../metrics/reliability.js';
 import type { DecisionConfig, PipelineConfig } from '../pipeline/config.js';
-import { candidateFeatures, confidenceOf, type CandidateFeatures, type ScoredCandidate } from '../pipeline/decision.js';
 import { Linker } from '../pipeline/linker.js';
 import type { VocabStore } from '../store/store.js';
+import { candidateFeatures, confidenceOf, type CandidateFeatures, type ScoredCandidate } from '../pipeline/stages/decision.js';
 
 /**
  * Logistic regression by Newton's method (three parameters: the Hessian is 3 × 3), with a

@@ -15,6 +15,7 @@ import { readQueries } from '../io/queries.js';
 import { hubnessOf } from '../metrics/evaluate.js';
 import type { HubnessConfig, PipelineConfig } from '../pipeline/config.js';
 import { Linker } from '../pipeline/linker.js';
+import { correctionFor, HubnessStage, type HubnessCorrection } from '../pipeline/stages/hubness.js';
 import type { VocabStore } from '../store/store.js';
 
 export interface DiagnosticQuery {
@@ -69,17 +70,35 @@ async function side(linker: Linker, queries: readonly DiagnosticQuery[], k: numb
   };
 }
 
+/** The linker's hubness correction, when its pipeline has one. */
+export function correctionOf(linker: Linker): HubnessCorrection | undefined {
+  const stage = linker.stage('hubness');
+  return stage instanceof HubnessStage ? stage.correction : undefined;
+}
+
+/**
+ * The same linker with other hubness settings, reusing its indexes and bank hits (bank size
+ * and depth up to the searched ones); method `none` takes the correction out.
+ */
+export function withHubness(linker: Linker, h: HubnessConfig): Linker {
+  const config = { ...linker.config, hubness: h };
+  if (h.method === 'none') return linker.withStage('hubness', undefined, config);
+  const current = correctionOf(linker);
+  if (!current) throw new Error('withHubness needs a linker built with a hubness correction (its banks are reused)');
+  return linker.withStage('hubness', new HubnessStage(correctionFor(h, current, linker.terms)), config);
+}
+
 /** N_k statistics without and with the linker's correction (the linker must have one). */
 export async function diagnoseHubness(
   linker: Linker,
   queries: readonly DiagnosticQuery[],
   options: { k?: number; topHubs?: number; querySource: string; nameOf: (id: string) => string | undefined },
 ): Promise<HubnessDiagnostics> {
-  const h = linker.hubness;
+  const h = correctionOf(linker);
   if (!h) throw new Error('diagnoseHubness needs a linker with a hubness correction');
   const k = options.k ?? 10;
   const top = options.topHubs ?? 10;
-  const plain = linker.withHubness({ ...h.config, method: 'none' });
+  const plain = withHubness(linker, { ...h.config, method: 'none' });
   return {
     queries: queries.length,
     querySource: options.querySource,
@@ -127,12 +146,12 @@ async function successAt1(linker: Linker, queries: readonly LabeledQuery[]): Pro
  * only when it beats no correction on these queries.
  */
 export async function tuneHubness(linker: Linker, queries: readonly LabeledQuery[], options: { betas?: readonly number[]; bankSizes?: readonly number[]; onTrial?: (t: TuningTrial) => void } = {}): Promise<TuningResult> {
-  const base = linker.hubness?.config;
+  const base = correctionOf(linker)?.config;
   if (!base) throw new Error('tuneHubness needs a linker built with a hubness correction (its banks are reused)');
   const betas = options.betas ?? TUNING_BETAS;
   let trials = 0;
   const run = async (config: HubnessConfig): Promise<TuningTrial> => {
-    const t = { config, successAt1: await successAt1(linker.withHubness(config), queries) };
+    const t = { config, successAt1: await successAt1(withHubness(linker, config), queries) };
     trials++;
     options.onTrial?.(t);
     return t;

@@ -12,9 +12,10 @@ import { UsageError } from '../core/errors.js';
 import type { Progress } from '../core/progress.js';
 import { readQueries } from '../io/queries.js';
 import type { PipelineConfig } from '../pipeline/config.js';
-import { Linker, type LinkResult } from '../pipeline/linker.js';
+import { Linker } from '../pipeline/linker.js';
 import { PAIRWISE_FEATURES, pairFeatures, type PairContext, type PairwiseModel } from '../pipeline/pairwise.js';
 import type { VocabStore } from '../store/store.js';
+import type { LinkResult } from '../pipeline/result.js';
 
 export interface PairwiseTraining {
   /** Each labeled query's first-stage result and its gold concepts. */

@@ -1,18 +1,21 @@
 /**
- * The specificity stage: answer the specific concept rather than its group.
+ * specificity: answer the specific concept rather than its group.
  *
  * Classifications such as ESCO keep group concepts (the ISCO groups) above the concepts that
  * are the usual answer (occupations), and a group's label is often the plural or generic
  * form of its members' ("Restaurant managers" above "restaurant manager"). When the best
  * candidate is such a group and one of its descendants ranks within the first `depth`
  * candidates, the best-ranked descendant is answered first and the group second; the other
- * candidates keep their order. A group stays first when none of its descendants is a
- * candidate: the text then names the group itself, or nothing more specific matches.
+ * candidates keep their order, and scores stay positional. A group stays first when none of
+ * its descendants is a candidate: the text then names the group itself, or nothing more
+ * specific matches.
  *
  * This mirrors how ESCO crosswalks are made: a national title maps to an occupation when
  * one fits, and to the ISCO group only when none does.
  */
-import type { SpecificityConfig } from './config.js';
+import { withPositionalScores } from '../../core/rank.js';
+import type { SpecificityConfig } from '../config.js';
+import { defineStage, type QueryState, type Stage } from '../stage.js';
 
 /** What the stage reads of a candidate. */
 export interface RankedConcept {
@@ -63,39 +66,34 @@ export function preferSpecific<C extends RankedConcept>(candidates: C[], config:
   return { candidates, moved: -1 };
 }
 
-/**
- * The candidates with positional scores: the concepts in `order`, each taking the score the
- * candidate at its new position had, so scores still descend (src/rank.ts) after a stage
- * reorders them. Each moved candidate keeps its own score in `scoreBefore`.
- */
-export function withPositionalScores<C extends RankedConcept & { score: number }>(candidates: readonly C[], order: readonly C[]): C[] {
-  return order.map((c, i) => (c === candidates[i] ? c : { ...c, score: candidates[i]!.score }));
+export class SpecificityStage implements Stage {
+  readonly name = 'specificity';
+  readonly reads: number;
+
+  constructor(
+    private readonly config: SpecificityConfig,
+    private readonly hierarchy: Hierarchy,
+  ) {
+    this.reads = config.depth;
+  }
+
+  run(batch: QueryState[]): void {
+    for (const q of batch) {
+      const { candidates, moved } = preferSpecific(q.candidates, this.config, this.hierarchy);
+      if (moved < 0) continue;
+      candidates[0] = { ...candidates[0]!, preferredOver: { group: candidates[1]!.conceptId, rank: moved + 1, score: candidates[0]!.score } };
+      q.candidates = withPositionalScores(q.candidates, candidates);
+    }
+  }
 }
 
-/**
- * Ties on the matched term: among candidates whose matched term has the same `key` (several
- * concepts share the text), those for which it is the concept's preferred label move
- * ahead of those for which it is only a synonym, within the positions the tied
- * candidates hold. ESCO, MeSH and most thesauri list a form as one concept's preferred
- * label and as another's synonym ("data scientist": an occupation's name, and a synonym
- * of "bioinformatics scientist").
- */
-export function preferredLabelsFirst<C>(candidates: readonly C[], key: (c: C) => string, isPreferred: (c: C) => boolean): C[] {
-  const groups = new Map<string, number[]>();
-  candidates.forEach((c, i) => {
-    const k = key(c);
-    const g = groups.get(k);
-    if (g) g.push(i);
-    else groups.set(k, [i]);
-  });
-  let out: C[] | undefined;
-  for (const positions of groups.values()) {
-    if (positions.length < 2 || isPreferred(candidates[positions[0]!]!)) continue;
-    const members = positions.map((i) => candidates[i]!);
-    const ordered = [...members.filter(isPreferred), ...members.filter((c) => !isPreferred(c))];
-    if (ordered[0] === members[0]) continue;
-    out ??= [...candidates];
-    positions.forEach((p, j) => (out![p] = ordered[j]!));
-  }
-  return out ?? [...candidates];
-}
+export const specificityStage = defineStage({
+  name: 'specificity',
+  section: (config) => config.specificity,
+  build(section, { store, vocabulary, resources }) {
+    const groups = new Set(store.conceptsOfTypes(vocabulary, section.groupTypes));
+    // A vocabulary without such groups has nothing to replace.
+    if (!groups.size) return undefined;
+    return new SpecificityStage(section, { isGroup: (id) => groups.has(id), parents: resources.parents });
+  },
+});
