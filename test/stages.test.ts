@@ -2,7 +2,12 @@
  * Stages built from a config section and run on plain arrays: no store, no linker.
  */
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { ROOT } from './helpers/cli.js';
+import { tempDir } from './helpers/tmp.js';
 import { fusionSchema, hubnessSchema, rerankSchema, specificitySchema } from '../src/pipeline/config.js';
 import { queryState, type QueryState, type RankedTerm } from '../src/pipeline/stage.js';
 import { createFusion, EXACT_TIE_MARGIN, writtenFormFirst } from '../src/pipeline/stages/fusion.js';
@@ -180,4 +185,20 @@ test('ties, specificity and decision stages on plain candidates', () => {
   new DecisionStage(undefined).run([plain]);
   assert.deepEqual(plain.candidates.map((c) => c.conceptId), ['a']);
   assert.equal(plain.nil, undefined);
+});
+
+test("docs/pipelines.md's stage example runs: its factory leaves it out without its section, and the stage filters candidates", async (t) => {
+  const doc = readFileSync(join(ROOT, 'docs', 'pipelines.md'), 'utf8');
+  const section = doc.slice(doc.indexOf('## Adding a stage'));
+  const block = /```ts\n([\s\S]*?)```/.exec(section)![1]!;
+  const dir = tempDir(t);
+  const file = join(dir, 'min-score.mts');
+  writeFileSync(file, block.replace("'../stage.js'", JSON.stringify(join(ROOT, 'src', 'pipeline', 'stage.ts'))));
+  const mod = (await import(pathToFileURL(file).href)) as { MinScoreStage: new (min: number) => { run(batch: QueryState[]): void }; minScoreStage: { build(ctx: unknown): Promise<unknown> } };
+  const q = state();
+  q.candidates = [candidate('a', 0.9), candidate('b', 0.2)];
+  new mod.MinScoreStage(0.5).run([q]);
+  assert.deepEqual(q.candidates.map((c) => c.conceptId), ['a']);
+  assert.equal(await mod.minScoreStage.build({ config: { name: 'x' } }), undefined, 'no minScore section, no stage');
+  assert.ok(await mod.minScoreStage.build({ config: { minScore: 0.3 } }));
 });

@@ -2,8 +2,10 @@
  * Pipeline configuration: which stages a linker runs and with what settings. A preset
  * is a named configuration (presets.ts); `--pipeline FILE` loads one from JSON.
  *
- * Stages so far: normalize → filter → generators. Later stages (rule packs, dense
- * generators, fusion, hubness correction, reranking, decision) add their own sections.
+ * Each section configures a stage (src/pipeline/stages/): normalize (with the type filter
+ * and the codes the pack finds), generators (lexical, then dense ones), fusion, hubness,
+ * ties, rerank, specificity, decision. Every setting has a documented default, so
+ * `{ "name": "p", "generators": [{ "type": "lexical" }] }` is a whole pipeline.
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
