@@ -115,6 +115,6 @@ export type { RunningServer } from './server/serve.js';
 export { loadServeConfig, serveConfigSchema } from './server/settings.js';
 export type { ServeConfig } from './server/settings.js';
 export { createApiKey } from './server/api-keys.js';
-export type { ApiKeyInfo, ApiKeyScope } from './store/store.js';
+export type { ApiKeyInfo, ApiKeyScope } from './server/state.js';
 export { decideMapping, ancestorsIn } from './modes/map.js';
 export type { MappingRow } from './modes/map.js';

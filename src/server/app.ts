@@ -14,7 +14,6 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { z } from 'zod';
-import type { ApiKeyInfo } from '../store/store.js';
 import { hashApiKey, presentedKey } from './api-keys.js';
 import type { ServeConfig } from './settings.js';
 import { HttpError } from './http-error.js';
@@ -22,6 +21,7 @@ import { VERSION } from '../core/version.js';
 import type { Operation } from './operations.js';
 import * as S from './schemas.js';
 import type { Service } from './service.js';
+import type { ApiKeyInfo } from './state.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -97,7 +97,7 @@ export async function buildApp({ config, service }: AppOptions): Promise<Fastify
       if (access === 'admin' || config.auth.required) throw new HttpError(401, 'unauthorized', 'an API key is required (Authorization: Bearer <key>, or X-API-Key); create one with normkit apikey create');
       return;
     }
-    const info = service.store.apiKeyByHash(hashApiKey(key));
+    const info = service.state.apiKeyByHash(hashApiKey(key));
     if (!info) throw new HttpError(401, 'unauthorized', 'the API key is unknown or revoked');
     if (access === 'admin' && info.scope !== 'admin') throw new HttpError(403, 'forbidden', `the API key "${info.name}" is not an admin key`);
     request.apiKey = info;
