@@ -15,7 +15,7 @@ import { VocabStore } from '../store/store.js';
 import type { BuildTask } from './build-worker.js';
 import { HttpError } from './http-error.js';
 import { Jobs } from './jobs.js';
-import type { Operation } from './operations.js';
+import type { Operation, OperationName, ResultOf } from './operations.js';
 import { LinkerPool, type LinkerSpec, type PoolWorkerData } from './pool.js';
 import type { Job, ServedState } from './schemas.js';
 import { ServerState } from './state.js';
@@ -153,8 +153,8 @@ export class Service {
     return pick.name;
   }
 
-  /** Runs an operation on a vocabulary's linker in the pool. */
-  run(vocabulary: string, operation: Operation): Promise<unknown> {
+  /** Runs an operation on a vocabulary's linker in the pool; its result is typed by the operation. */
+  run<N extends OperationName>(vocabulary: string, operation: Operation<N>): Promise<ResultOf<N>> {
     const s = this.served.get(vocabulary)!;
     if (this.closing) throw new HttpError(503, 'unavailable', 'the server is shutting down');
     if (!s.key) throw new HttpError(503, 'not_ready', `vocabulary "${vocabulary}" is still ${s.state === 'failed' ? `failing to load: ${s.error ?? ''}` : 'loading'}; GET /readyz tells when it is in service`);
