@@ -12,6 +12,7 @@ import { resolveDataDir, storePath } from './src/core/data-dir.js';
 import { runDemo } from './src/modes/demo.js';
 import { ExitCode, NormkitError, NotFoundError, UsageError } from './src/core/errors.js';
 import { createApiKey } from './src/server/api-keys.js';
+import { ServerState } from './src/server/state.js';
 import { loadServeConfig } from './src/server/settings.js';
 import { startServer } from './src/server/serve.js';
 import { renderTable } from './src/cli/table.js';
@@ -677,7 +678,7 @@ apikey
   .option('--json', 'print as JSON')
   .action(async (opts, cmd: Command) => {
     await withStore(cmd, (store) => {
-      const { key, info } = createApiKey(store, opts.name as string, opts.admin ? 'admin' : 'read');
+      const { key, info } = createApiKey(new ServerState(store), opts.name as string, opts.admin ? 'admin' : 'read');
       print(opts.json, { key, ...info }, () => `${key}\n(${info.scope} key "${info.name}", id ${info.id}: store it now, it is not shown again)`);
     });
   });
@@ -688,7 +689,7 @@ apikey
   .option('--json', 'print as JSON')
   .action(async (opts, cmd: Command) => {
     await withStore(cmd, (store) => {
-      const keys = store.listApiKeys();
+      const keys = new ServerState(store).listApiKeys();
       print(opts.json, keys, () => (keys.length ? renderTable(['id', 'name', 'prefix', 'scope', 'created', 'revoked'], keys.map((k) => [String(k.id), k.name, `${k.prefix}…`, k.scope, k.createdAt, k.revokedAt ?? ''])) : 'no API keys (normkit apikey create --name NAME)'));
     });
   });
@@ -699,7 +700,7 @@ apikey
   .argument('<key>', 'the key\'s id or name')
   .action(async (idOrName: string, _opts, cmd: Command) => {
     await withStore(cmd, (store) => {
-      const n = store.revokeApiKey(idOrName);
+      const n = new ServerState(store).revokeApiKey(idOrName);
       if (n === 0) throw new NotFoundError(`no live API key with id or name "${idOrName}"`);
       process.stdout.write(`revoked ${n} key${n === 1 ? '' : 's'}\n`);
     });

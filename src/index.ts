@@ -70,3 +70,4 @@ export type { RunningServer } from './server/serve.js';
 export { loadServeConfig } from './server/settings.js';
 export type { ServeConfig } from './server/settings.js';
 export { createApiKey } from './server/api-keys.js';
+export { ServerState } from './server/state.js';

@@ -20,7 +20,7 @@ describe('LinkerPool', () => {
   let pool: LinkerPool;
   const errors: string[] = [];
   const spec = (key: string): LinkerSpec => ({ key, vocabulary: 'demo-conditions', pipeline: preset('lexical'), extraTerms: [] });
-  const normalize = (text: string): Operation => ({ op: 'normalize', texts: [text], k: 1, explain: false });
+  const normalize = (text: string): Operation<'normalize'> => ({ op: 'normalize', texts: [text], k: 1, explain: false });
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'normkit-pool-'));
@@ -41,7 +41,7 @@ describe('LinkerPool', () => {
     const runs = texts.map((t, i) =>
       pool.run('a#1', normalize(t)).then((r) => {
         order.push(i);
-        return r as Array<{ concepts: Array<{ id: string }> }>;
+        return r;
       }),
     );
     // Two sent, eight waiting: all ten are in the pool's count.
@@ -63,7 +63,7 @@ describe('LinkerPool', () => {
       answered.map((a) => a.status),
       waiting.map(() => 'fulfilled'),
     );
-    const next = (await pool.run('a#2', normalize('asthma'))) as Array<{ concepts: Array<{ id: string }> }>;
+    const next = await pool.run('a#2', normalize('asthma'));
     assert.equal(next[0]!.concepts.length, 1);
     // Once retired, the old linker is gone from the worker.
     assert.deepEqual(errors, []);

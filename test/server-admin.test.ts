@@ -17,8 +17,8 @@ describe('HTTP API: admin, keys, limits, hot swap', () => {
   before(async () => {
     server = await startTestServer({ config: { workers: 2 } });
     base = server.url;
-    admin = { authorization: `Bearer ${createApiKey(server.service.store, 'ops', 'admin').key}` };
-    reader = { 'x-api-key': createApiKey(server.service.store, 'app', 'read').key };
+    admin = { authorization: `Bearer ${createApiKey(server.service.state, 'ops', 'admin').key}` };
+    reader = { 'x-api-key': createApiKey(server.service.state, 'app', 'read').key };
   });
   after(() => server.stop());
 
@@ -45,13 +45,13 @@ describe('HTTP API: admin, keys, limits, hot swap', () => {
   });
 
   it('a revoked key stops working at once', async () => {
-    const { key, info } = createApiKey(server.service.store, 'temp', 'admin');
+    const { key, info } = createApiKey(server.service.state, 'temp', 'admin');
     assert.equal((await call(base, 'GET', '/v1/admin/jobs', undefined, { authorization: `Bearer ${key}` })).status, 200);
-    assert.equal(server.service.store.revokeApiKey(String(info.id)), 1);
+    assert.equal(server.service.state.revokeApiKey(String(info.id)), 1);
     const after = await call(base, 'GET', '/v1/admin/jobs', undefined, { authorization: `Bearer ${key}` });
     assert.equal(after.status, 401);
     assert.match(after.body.error.message, /unknown or revoked/);
-    assert.ok(server.service.store.listApiKeys().some((k) => k.name === 'temp' && k.revokedAt !== null));
+    assert.ok(server.service.state.listApiKeys().some((k) => k.name === 'temp' && k.revokedAt !== null));
   });
 
   it('with auth.required, every /v1 route needs a key; health and docs stay open', async () => {

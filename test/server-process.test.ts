@@ -10,6 +10,7 @@ import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createApiKey } from '../src/server/api-keys.js';
+import { ServerState } from '../src/server/state.js';
 import { VocabStore } from '../src/store/store.js';
 import { importVocabulary } from '../src/vocab/import.js';
 import { ROOT } from './helpers/cli.js';
@@ -61,7 +62,7 @@ test('SIGKILL during a vocabulary import: after a restart the server serves the 
   const store = VocabStore.open(join(dir, 'normkit.db'));
   await importVocabulary(store, [v1], { name: 'crashy' });
   const checksum = store.vocabulary('crashy').checksum;
-  const admin = { authorization: `Bearer ${createApiKey(store, 'ops', 'admin').key}` };
+  const admin = { authorization: `Bearer ${createApiKey(new ServerState(store), 'ops', 'admin').key}` };
   store.close();
 
   const first = await serveProcess(dir, 'crashy=lexical');

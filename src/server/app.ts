@@ -14,14 +14,14 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { z } from 'zod';
-import type { ApiKeyInfo } from '../store/store.js';
 import { hashApiKey, presentedKey } from './api-keys.js';
 import type { ServeConfig } from './settings.js';
 import { HttpError } from './http-error.js';
 import { VERSION } from '../core/version.js';
-import type { Operation } from './operations.js';
+import type { Operation, OperationName, ResultOf } from './operations.js';
 import * as S from './schemas.js';
 import type { Service } from './service.js';
+import type { ApiKeyInfo } from './state.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -46,6 +46,16 @@ const FASTIFY_ERRORS: Record<string, [number, string]> = {
   FST_ERR_CTP_INVALID_JSON_BODY: [400, 'bad_request'],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'bad_request'],
 };
+
+/** What tells Fastify's own errors apart (code, statusCode, message), from whatever was thrown. */
+function fastifyErrorFields(err: unknown): { code?: string; statusCode?: number; message?: string } {
+  if (typeof err !== 'object' || err === null) return {};
+  return {
+    ...('code' in err && typeof err.code === 'string' ? { code: err.code } : {}),
+    ...('statusCode' in err && typeof err.statusCode === 'number' ? { statusCode: err.statusCode } : {}),
+    ...('message' in err && typeof err.message === 'string' ? { message: err.message } : {}),
+  };
+}
 
 export interface AppOptions {
   config: ServeConfig;
@@ -97,7 +107,7 @@ export async function buildApp({ config, service }: AppOptions): Promise<Fastify
       if (access === 'admin' || config.auth.required) throw new HttpError(401, 'unauthorized', 'an API key is required (Authorization: Bearer <key>, or X-API-Key); create one with normkit apikey create');
       return;
     }
-    const info = service.store.apiKeyByHash(hashApiKey(key));
+    const info = service.state.apiKeyByHash(hashApiKey(key));
     if (!info) throw new HttpError(401, 'unauthorized', 'the API key is unknown or revoked');
     if (access === 'admin' && info.scope !== 'admin') throw new HttpError(403, 'forbidden', `the API key "${info.name}" is not an admin key`);
     request.apiKey = info;
@@ -119,12 +129,15 @@ export async function buildApp({ config, service }: AppOptions): Promise<Fastify
     if (err instanceof HttpError) return errorReply(reply, request, err.status, err.code, err.message, err.field);
     if (hasZodFastifySchemaValidationErrors(err)) {
       const v = err.validation[0]!;
-      const where = (err as { validationContext?: string }).validationContext ?? 'body';
+      const where = err.validationContext ?? 'body';
       const path = v.instancePath.replace(/^\//, '').replaceAll('/', '.');
-      const field = path || (v.params as { keys?: string[] }).keys?.[0] || undefined;
+      // An unknown key's name (zod's unrecognized_keys) when the path is the object itself.
+      const keys = v.params['keys'];
+      const key: unknown = Array.isArray(keys) ? keys[0] : undefined;
+      const field = path || (typeof key === 'string' ? key : undefined) || undefined;
       return errorReply(reply, request, 400, 'bad_request', `${where}${path ? `.${path}` : ''}: ${v.message}`, field);
     }
-    const e = err as { code?: string; statusCode?: number; message?: string };
+    const e = fastifyErrorFields(err);
     const known = e.code ? FASTIFY_ERRORS[e.code] : undefined;
     if (known) return errorReply(reply, request, known[0], known[1], e.message ?? known[1]);
     if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return errorReply(reply, request, e.statusCode, 'bad_request', e.message ?? 'bad request');
@@ -144,7 +157,7 @@ export async function buildApp({ config, service }: AppOptions): Promise<Fastify
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   /** Runs an operation in the pool, failing with 408 after the per-request timeout. */
-  const run = async (vocabulary: string, operation: Operation): Promise<unknown> => {
+  const run = async <N extends OperationName>(vocabulary: string, operation: Operation<N>): Promise<ResultOf<N>> => {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new HttpError(408, 'timeout', `the search took longer than ${config.limits.timeoutMs} ms (limits.timeoutMs)`)), config.limits.timeoutMs);
@@ -183,7 +196,7 @@ export async function buildApp({ config, service }: AppOptions): Promise<Fastify
     const texts = b.texts ?? [b.text!];
     checkBatch(texts.length, 'texts');
     const vocabulary = service.resolve(b.vocabulary, 'jobs');
-    const results = (await run(vocabulary, { op: 'normalize', texts, k: b.k, lang: b.lang, explain: b.explain })) as S.Linked[];
+    const results = await run(vocabulary, { op: 'normalize', texts, k: b.k, lang: b.lang, explain: b.explain });
     return { vocabulary, results };
   });
 
@@ -193,7 +206,7 @@ export async function buildApp({ config, service }: AppOptions): Promise<Fastify
     b.mentions?.forEach((m, i) => {
       if (m.end <= m.start || m.end > b.text.length) throw new HttpError(400, 'bad_request', `mentions.${i}: start ${m.start}, end ${m.end} is not a span of the ${b.text.length}-character text`, `mentions.${i}`);
     });
-    const doc = (await run(vocabulary, { op: 'link', text: b.text, mentions: b.mentions, k: b.k, lang: b.lang, threshold: b.threshold, explain: b.explain })) as Omit<S.LinkResponse, 'vocabulary'>;
+    const doc = await run(vocabulary, { op: 'link', text: b.text, mentions: b.mentions, k: b.k, lang: b.lang, threshold: b.threshold, explain: b.explain });
     return { vocabulary, ...doc };
   });
 
@@ -201,14 +214,14 @@ export async function buildApp({ config, service }: AppOptions): Promise<Fastify
     const b = request.body;
     checkBatch(b.items.length, 'items');
     const vocabulary = service.resolve(b.vocabulary, 'medical');
-    const results = (await run(vocabulary, { op: 'map', items: b.items, k: b.k, minSimilarity: b.minSimilarity })) as S.MapResponse['results'];
+    const results = await run(vocabulary, { op: 'map', items: b.items, k: b.k, minSimilarity: b.minSimilarity });
     return { vocabulary, results };
   });
 
   app.get('/v1/search', { config: read, schema: { tags: ['search'], summary: 'search a vocabulary\'s concepts by text', security, querystring: S.searchQuery, response: { 200: S.searchResponse, ...errors } } }, async (request) => {
     const q = request.query;
     const vocabulary = service.resolve(q.vocabulary, 'jobs');
-    const concepts = (await run(vocabulary, { op: 'search', q: q.q, k: q.k, lang: q.lang })) as S.ConceptHit[];
+    const concepts = await run(vocabulary, { op: 'search', q: q.q, k: q.k, lang: q.lang });
     return { vocabulary, concepts };
   });
 

@@ -23,7 +23,7 @@ export type BuildMessage =
   | { done: { concepts: number; terms: number } }
   | { error: ReturnType<typeof toWire>; detail?: string };
 
-const { task, ...data } = workerData as PoolWorkerData & { task: BuildTask };
+const { task, ...data }: PoolWorkerData & { task: BuildTask } = workerData;
 const port = parentPort!;
 
 let phase = { phase: '', done: 0, total: 0 };

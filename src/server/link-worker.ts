@@ -7,10 +7,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Linker } from '../pipeline/linker.js';
 import { VocabStore } from '../store/store.js';
 import { toWire } from './http-error.js';
-import { isQueryOperation, runOperation, runQueryOperations, type Operation, type QueryOperation } from './operations.js';
-import type { LinkerSpec, PoolWorkerData, WorkerReply, WorkerRequest } from './pool.js';
+import { isQueryOperation, runOperation, runQueryOperations, type Operation, type OperationResult, type QueryName, type QueryOperation, type ResultOf } from './operations.js';
+import type { LinkerSize, LinkerSpec, PoolWorkerData, WorkerReply, WorkerRequest } from './pool.js';
 
-const data = workerData as PoolWorkerData & { batch: number };
+const data: PoolWorkerData & { batch: number } = workerData;
 const port = parentPort!;
 const store = VocabStore.open(data.storePath, { readonly: true });
 
@@ -21,7 +21,7 @@ interface Held {
 }
 const held = new Map<string, Held>();
 
-async function load(spec: LinkerSpec): Promise<{ concepts: number; terms: number }> {
+async function load(spec: LinkerSpec): Promise<LinkerSize> {
   const linker = await Linker.build(store, spec.vocabulary, spec.pipeline, {
     cacheDir: data.cacheDir,
     dataDir: data.dataDir,
@@ -42,7 +42,7 @@ function release(key: string, h: Held): void {
   }
 }
 
-async function run(key: string, o: Operation): Promise<unknown> {
+async function run(key: string, o: Operation): Promise<OperationResult> {
   const h = held.get(key);
   if (!h) throw new Error(`no linker loaded for ${key}`);
   h.running++;
@@ -61,9 +61,9 @@ async function run(key: string, o: Operation): Promise<unknown> {
  * here when one ends: the worker never waits on the HTTP thread.
  */
 const BATCH = data.batch;
-const waiting = new Map<string, Array<{ o: QueryOperation; resolve: (r: unknown) => void; reject: (e: unknown) => void }>>();
+const waiting = new Map<string, Array<{ o: QueryOperation; resolve: (r: ResultOf<QueryName>) => void; reject: (e: unknown) => void }>>();
 
-function queue(key: string, o: QueryOperation): Promise<unknown> {
+function queue(key: string, o: QueryOperation): Promise<ResultOf<QueryName>> {
   const h = held.get(key);
   if (!h) return Promise.reject(new Error(`no linker loaded for ${key}`));
   // Counted as running from now, so that a drop waits for it.
@@ -86,7 +86,7 @@ function queue(key: string, o: QueryOperation): Promise<unknown> {
         batch.map((b) => b.o),
       )
         .then(
-          (results) => batch.forEach((b, i) => b.resolve(results[i])),
+          (results) => batch.forEach((b, i) => b.resolve(results[i]!)),
           (err: unknown) => batch.forEach((b) => b.reject(err)),
         )
         .finally(() => {

@@ -11,7 +11,7 @@ import type { Worker } from 'node:worker_threads';
 import type { PipelineConfig } from '../pipeline/config.js';
 import { startWorker } from '../core/worker-start.js';
 import { fromWire, type WireError } from './http-error.js';
-import type { Operation } from './operations.js';
+import type { Operation, OperationName, OperationResult, ResultOf } from './operations.js';
 import type { ExtraTerm } from '../pipeline/resources.js';
 
 /** What a worker needs to build (load from the index cache) one linker. */
@@ -30,17 +30,34 @@ export interface PoolWorkerData {
   dataDir: string;
 }
 
-export type WorkerRequest =
-  | { type: 'load'; id: number; spec: LinkerSpec }
-  | { type: 'run'; id: number; key: string; operation: Operation }
-  | { type: 'drop'; key: string };
+/** A loaded linker's size. */
+export interface LinkerSize {
+  concepts: number;
+  terms: number;
+}
 
-export type WorkerReply = { id: number; result: unknown } | { id: number; error: WireError; detail?: string };
+export interface LoadRequest {
+  type: 'load';
+  id: number;
+  spec: LinkerSpec;
+}
+
+export interface RunRequest<N extends OperationName = OperationName> {
+  type: 'run';
+  id: number;
+  key: string;
+  operation: Operation<N>;
+}
+
+/** What the pool sends a worker: a `load` is answered with a LinkerSize, a `run` with its operation's result, a `drop` not at all. */
+export type WorkerRequest = LoadRequest | RunRequest | { type: 'drop'; key: string };
+
+export type WorkerReply = { id: number; result: LinkerSize | OperationResult } | { id: number; error: WireError; detail?: string };
 
 interface Waiting {
   key: string;
-  operation: Operation;
-  resolve: (r: unknown) => void;
+  /** Sends the operation to a worker with room, settling the caller's promise with its answer. */
+  start: (worker: number) => void;
   reject: (e: Error) => void;
 }
 
@@ -131,7 +148,14 @@ export class LinkerPool {
     return this.inFlight.reduce((a, b) => a + b, 0) + this.backlog.length;
   }
 
-  private send(worker: number, message: WorkerRequest & { id: number }): Promise<unknown> {
+  /**
+   * Sends a request to a worker; resolves with its answer. The overloads are the protocol
+   * link-worker.ts keeps (its replies are structured clones of what `load` and
+   * `runOperation` return), which is how a reply gets its type back across the thread.
+   */
+  private send(worker: number, message: LoadRequest): Promise<LinkerSize>;
+  private send<N extends OperationName>(worker: number, message: RunRequest<N>): Promise<ResultOf<N>>;
+  private send(worker: number, message: LoadRequest | RunRequest): Promise<unknown> {
     if (this.closed) return Promise.reject(new Error('the linker pool is closed'));
     return new Promise((resolve, reject) => {
       this.pending.set(message.id, { resolve, reject, worker });
@@ -156,7 +180,7 @@ export class LinkerPool {
     // The freed room goes to the oldest waiting operation.
     const next = this.inFlight[worker]! < this.perWorker && !this.closed && !this.dead.has(worker) ? this.backlog.shift() : undefined;
     if (next) {
-      this.send(worker, { type: 'run', id: this.nextId++, key: next.key, operation: next.operation }).then(next.resolve, next.reject);
+      next.start(worker);
       if (this.laterDrops.has(next.key)) this.drop(next.key);
     }
     if (this.queued === 0) for (const f of this.idle.splice(0)) f();
@@ -181,22 +205,25 @@ export class LinkerPool {
   }
 
   /** Builds the linker on every worker (from the index cache); its size. */
-  async load(spec: LinkerSpec): Promise<{ concepts: number; terms: number }> {
+  async load(spec: LinkerSpec): Promise<LinkerSize> {
     if (this.live.length === 0) throw new Error('every linker worker has failed (the server log has why)');
     const sizes = await Promise.all(this.live.map((i) => this.send(i, { type: 'load', id: this.nextId++, spec })));
-    return sizes[0] as { concepts: number; terms: number };
+    // At least one worker was sent the load (checked above).
+    return sizes[0]!;
   }
 
   /**
    * Runs one operation on the least busy worker, or, when every worker holds `perWorker`
    * operations, on the first worker to finish one (operations wait in arrival order).
    */
-  run(key: string, operation: Operation): Promise<unknown> {
+  run<N extends OperationName>(key: string, operation: Operation<N>): Promise<ResultOf<N>> {
     const live = this.live;
     if (live.length === 0) return Promise.reject(new Error('every linker worker has failed (the server log has why)'));
     let best = live[0]!;
     for (const i of live) if (this.inFlight[i]! < this.inFlight[best]!) best = i;
-    if (this.inFlight[best]! >= this.perWorker && !this.closed) return new Promise((resolve, reject) => this.backlog.push({ key, operation, resolve, reject }));
+    if (this.inFlight[best]! >= this.perWorker && !this.closed) {
+      return new Promise((resolve, reject) => this.backlog.push({ key, reject, start: (worker) => void this.send(worker, { type: 'run', id: this.nextId++, key, operation }).then(resolve, reject) }));
+    }
     return this.send(best, { type: 'run', id: this.nextId++, key, operation });
   }
 

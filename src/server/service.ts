@@ -15,9 +15,10 @@ import { VocabStore } from '../store/store.js';
 import type { BuildTask } from './build-worker.js';
 import { HttpError } from './http-error.js';
 import { Jobs } from './jobs.js';
-import type { Operation } from './operations.js';
+import type { Operation, OperationName, ResultOf } from './operations.js';
 import { LinkerPool, type LinkerSpec, type PoolWorkerData } from './pool.js';
 import type { Job, ServedState } from './schemas.js';
+import { ServerState } from './state.js';
 import { writeAtomic } from '../io/atomic.js';
 
 export interface ServedVocabulary {
@@ -52,6 +53,8 @@ interface Served extends ServedVocabulary {
 
 export class Service {
   readonly store: VocabStore;
+  /** API keys, custom synonyms and rules, in the store's file. */
+  readonly state: ServerState;
   readonly jobs: Jobs;
   private readonly served = new Map<string, Served>();
   private closing = false;
@@ -63,6 +66,7 @@ export class Service {
     readonly readOnly: boolean,
   ) {
     this.store = VocabStore.open(storePath(dataDir), { readonly: readOnly });
+    this.state = new ServerState(this.store);
     this.jobs = new Jobs(workerDataFor(dataDir), log);
   }
 
@@ -127,8 +131,8 @@ export class Service {
       state: s.state,
       generation: s.generation,
       loadedAt: s.loadedAt,
-      customSynonyms: this.store.customTerms(name).length,
-      customRules: this.store.customRules(name) !== undefined,
+      customSynonyms: this.state.customTerms(name).length,
+      customRules: this.state.customRules(name) !== undefined,
       ...(s.error ? { error: s.error } : {}),
     };
   }
@@ -149,8 +153,8 @@ export class Service {
     return pick.name;
   }
 
-  /** Runs an operation on a vocabulary's linker in the pool. */
-  run(vocabulary: string, operation: Operation): Promise<unknown> {
+  /** Runs an operation on a vocabulary's linker in the pool; its result is typed by the operation. */
+  run<N extends OperationName>(vocabulary: string, operation: Operation<N>): Promise<ResultOf<N>> {
     const s = this.served.get(vocabulary)!;
     if (this.closing) throw new HttpError(503, 'unavailable', 'the server is shutting down');
     if (!s.key) throw new HttpError(503, 'not_ready', `vocabulary "${vocabulary}" is still ${s.state === 'failed' ? `failing to load: ${s.error ?? ''}` : 'loading'}; GET /readyz tells when it is in service`);
@@ -160,9 +164,9 @@ export class Service {
   /** What a pool worker needs to build a vocabulary's linker at a generation. */
   private specFor(s: Served, generation: number): LinkerSpec {
     let pipeline = preset(s.preset);
-    const rules = this.store.customRules(s.name);
+    const rules = this.state.customRules(s.name);
     if (rules !== undefined) pipeline = { ...pipeline, normalize: { ...pipeline.normalize, pack: this.rulesFile(s.name, rules) } };
-    const extraTerms = this.store.customTerms(s.name);
+    const extraTerms = this.state.customTerms(s.name);
     return { key: `${s.name}#${generation}`, vocabulary: s.name, pipeline, extraTerms };
   }
 
@@ -239,7 +243,7 @@ export class Service {
         throw new HttpError(400, 'bad_request', `synonyms.${i}.conceptId: no concept "${syn.conceptId}" in "${name}"`, `synonyms.${i}.conceptId`);
       }
     });
-    const added = this.store.addCustomTerms(name, synonyms);
+    const added = this.state.addCustomTerms(name, synonyms);
     return { added, job: this.rebuild(name, `${added} custom synonym(s) added`) };
   }
 
@@ -259,7 +263,7 @@ export class Service {
         throw new HttpError(400, 'bad_request', `the rule pack is not valid: ${message}`, 'pack');
       }
     }
-    this.store.setCustomRules(name, pack);
+    this.state.setCustomRules(name, pack);
     return this.rebuild(name, pack === null ? 'custom rules removed' : 'custom rules set');
   }
 

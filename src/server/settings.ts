@@ -55,11 +55,26 @@ export const SERVE_ENV: Record<string, { path: string[]; parse: (v: string) => u
   NORMKIT_READ_ONLY: { path: ['readOnly'], parse: (v) => ['1', 'true', 'yes'].includes(v.toLowerCase()) },
 };
 
+/** Whether `v` is an object whose keys can be read and set (arrays included). */
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
+}
+
+/** A mapping of settings: an object, not an array. */
+function isMapping(v: unknown): v is Record<string, unknown> {
+  return isObject(v) && !Array.isArray(v);
+}
+
 function setIn(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
   let node = target;
   for (const p of path.slice(0, -1)) {
-    if (typeof node[p] !== 'object' || node[p] === null) node[p] = {};
-    node = node[p] as Record<string, unknown>;
+    const child = node[p];
+    if (isObject(child)) node = child;
+    else {
+      const created: Record<string, unknown> = {};
+      node[p] = created;
+      node = created;
+    }
   }
   node[path[path.length - 1]!] = value;
 }
@@ -74,11 +89,13 @@ export function loadServeConfig(options: { file?: string | undefined; env?: Node
     try {
       text = readFileSync(file, 'utf8');
     } catch (err) {
-      throw new InputError([{ file, reason: 'unreadable', message: `cannot read the server configuration: ${(err as Error).message}` }]);
+      throw new InputError([{ file, reason: 'unreadable', message: `cannot read the server configuration: ${err instanceof Error ? err.message : String(err)}` }]);
     }
     const parsed = parseLocated(text, file, 'malformed-config');
-    if (parsed.value !== null && (typeof parsed.value !== 'object' || Array.isArray(parsed.value))) throw new InputError([{ file, reason: 'malformed-config', message: 'the configuration must be a mapping of settings' }]);
-    value = (parsed.value ?? {}) as Record<string, unknown>;
+    // An empty file is no settings.
+    const settings = parsed.value === null ? {} : parsed.value;
+    if (!isMapping(settings)) throw new InputError([{ file, reason: 'malformed-config', message: 'the configuration must be a mapping of settings' }]);
+    value = settings;
     at = parsed.at;
   }
   const fromFile = serveConfigSchema.safeParse(value);
@@ -101,7 +118,7 @@ export function loadServeConfig(options: { file?: string | undefined; env?: Node
       throw new InputError([{ file: `$${name}`, field: spec.path.join('.'), reason: 'invalid-field', message: `${JSON.stringify(raw)}: ${message}` }]);
     }
   }
-  const merged = mergeDeep(value, (options.flags ?? {}) as Record<string, unknown>);
+  const merged = mergeDeep(value, options.flags ?? {});
   const final = serveConfigSchema.safeParse(merged);
   if (!final.success) {
     const { reason, field, message } = describeIssue(final.error);
@@ -115,7 +132,7 @@ function mergeDeep(a: Record<string, unknown>, b: Record<string, unknown>): Reco
   for (const [k, v] of Object.entries(b)) {
     if (v === undefined) continue;
     const prev = out[k];
-    out[k] = v && typeof v === 'object' && !Array.isArray(v) && prev && typeof prev === 'object' && !Array.isArray(prev) ? mergeDeep(prev as Record<string, unknown>, v as Record<string, unknown>) : v;
+    out[k] = isMapping(v) && isMapping(prev) ? mergeDeep(prev, v) : v;
   }
   return out;
 }

@@ -89,7 +89,10 @@ export const MIGRATIONS: readonly string[] = [
   // v4: what the HTTP service keeps (normkit serve): API keys (sha256 of the key, never the
   // key), and the custom synonyms and rules added through the admin API, by vocabulary
   // name so that they survive a re-import (synonyms of concepts that no longer exist are
-  // skipped when the index is built).
+  // skipped when the index is built). VocabStore never reads them: ServerState
+  // (src/server/state.ts) does. The tables are created here all the same, because this
+  // list is the file's history: every normkit that knows user_version 4 expects them, and
+  // read-only replicas, which cannot create tables, find them in every store at v4.
   `
   CREATE TABLE api_keys (
     id         INTEGER PRIMARY KEY,

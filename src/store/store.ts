@@ -53,31 +53,6 @@ export interface ConceptView {
   xrefs: string[];
 }
 
-export type ApiKeyScope = 'read' | 'admin';
-
-export interface ApiKeyInfo {
-  id: number;
-  name: string;
-  /** The key's first characters, to recognise it in lists. */
-  prefix: string;
-  scope: ApiKeyScope;
-  createdAt: string;
-  revokedAt: string | null;
-}
-
-interface ApiKeyRow {
-  id: number;
-  name: string;
-  prefix: string;
-  scope: ApiKeyScope;
-  created_at: string;
-  revoked_at: string | null;
-}
-
-function apiKeyInfo(r: ApiKeyRow): ApiKeyInfo {
-  return { id: r.id, name: r.name, prefix: r.prefix, scope: r.scope, createdAt: r.created_at, revokedAt: r.revoked_at };
-}
-
 /** A term row as index builders read it. `conceptId` is the vocabulary's own id. */
 export interface TermRow {
   termId: number;
@@ -171,6 +146,14 @@ export class VocabStore {
 
   close(): void {
     if (this.db.open) this.db.close();
+  }
+
+  /**
+   * The store's connection, for state that another module keeps in the same file (the HTTP
+   * service's keys, synonyms and rules: src/server/state.ts). Its lifetime is the store's.
+   */
+  get database(): Database.Database {
+    return this.db;
   }
 
   listVocabularies(): VocabularyInfo[] {
@@ -461,68 +444,10 @@ export class VocabStore {
     };
   }
 
-  // The HTTP service's state (normkit serve): API keys, custom synonyms and rules.
-
-  /** Stores an API key's sha256 (the key itself is never stored) under a name and scope. */
-  addApiKey(name: string, hash: Buffer, prefix: string, scope: ApiKeyScope): ApiKeyInfo {
-    const createdAt = new Date().toISOString();
-    const r = this.stmts.insertApiKey.run(name, hash, prefix, scope, createdAt);
-    return { id: Number(r.lastInsertRowid), name, prefix, scope, createdAt, revokedAt: null };
-  }
-
-  /** The live (not revoked) key with this hash. */
-  apiKeyByHash(hash: Buffer): ApiKeyInfo | undefined {
-    const r = this.stmts.apiKeyByHash.get(hash) as ApiKeyRow | undefined;
-    return r ? apiKeyInfo(r) : undefined;
-  }
-
-  listApiKeys(): ApiKeyInfo[] {
-    return (this.stmts.listApiKeys.all() as ApiKeyRow[]).map(apiKeyInfo);
-  }
-
-  /** Revokes a key by id or name; the number of keys revoked. */
-  revokeApiKey(idOrName: string): number {
-    const now = new Date().toISOString();
-    return this.stmts.revokeApiKey.run(now, idOrName, idOrName).changes;
-  }
-
-  /** Adds custom synonyms to a vocabulary (duplicates are ignored); how many were new. */
-  addCustomTerms(vocabulary: string, terms: ReadonlyArray<{ conceptId: string; text: string; lang: string }>): number {
-    const now = new Date().toISOString();
-    let added = 0;
-    this.db.transaction(() => {
-      for (const t of terms) added += this.stmts.insertCustomTerm.run(vocabulary, t.conceptId, t.text, t.lang, now).changes;
-    })();
-    return added;
-  }
-
-  customTerms(vocabulary: string): Array<{ conceptId: string; text: string; lang: string }> {
-    return this.stmts.customTerms.all(vocabulary) as Array<{ conceptId: string; text: string; lang: string }>;
-  }
-
-  /** Sets (or, with null, removes) a vocabulary's custom rule pack (YAML or JSON text). */
-  setCustomRules(vocabulary: string, pack: string | null): void {
-    if (pack === null) this.stmts.deleteCustomRules.run(vocabulary);
-    else this.stmts.upsertCustomRules.run(vocabulary, pack, new Date().toISOString());
-  }
-
-  customRules(vocabulary: string): string | undefined {
-    return (this.stmts.customRules.get(vocabulary) as { pack: string } | undefined)?.pack;
-  }
-
   private prepare() {
     const db = this.db;
     return {
       listVocabs: db.prepare(`SELECT * FROM vocabularies ORDER BY name`),
-      insertApiKey: db.prepare(`INSERT INTO api_keys (name, hash, prefix, scope, created_at) VALUES (?, ?, ?, ?, ?)`),
-      apiKeyByHash: db.prepare(`SELECT * FROM api_keys WHERE hash = ? AND revoked_at IS NULL`),
-      listApiKeys: db.prepare(`SELECT * FROM api_keys ORDER BY id`),
-      revokeApiKey: db.prepare(`UPDATE api_keys SET revoked_at = ? WHERE revoked_at IS NULL AND (CAST(id AS TEXT) = ? OR name = ?)`),
-      insertCustomTerm: db.prepare(`INSERT OR IGNORE INTO custom_terms (vocab_name, cid, text, lang, created_at) VALUES (?, ?, ?, ?, ?)`),
-      customTerms: db.prepare(`SELECT cid AS conceptId, text, lang FROM custom_terms WHERE vocab_name = ? ORDER BY id`),
-      upsertCustomRules: db.prepare(`INSERT INTO custom_rules (vocab_name, pack, updated_at) VALUES (?, ?, ?) ON CONFLICT (vocab_name) DO UPDATE SET pack = excluded.pack, updated_at = excluded.updated_at`),
-      deleteCustomRules: db.prepare(`DELETE FROM custom_rules WHERE vocab_name = ?`),
-      customRules: db.prepare(`SELECT pack FROM custom_rules WHERE vocab_name = ?`),
       vocabByName: db.prepare(`SELECT * FROM vocabularies WHERE name = ?`),
       counts: db.prepare(
         `SELECT (SELECT count(*) FROM concepts WHERE vocab = ?) AS concepts,
