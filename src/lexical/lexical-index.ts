@@ -19,58 +19,20 @@
  * pass over the postings of the query's features plus one pass over the touched terms (or,
  * in a term search whose postings outnumber the terms, one pass over every term). Terms of one
  * concept are stored next to each other, and concepts in the order of their first term's
- * text, so a gram's postings fall on nearby memory.
+ * text, so a gram's postings fall on nearby memory. This file holds the searches (the hot
+ * loops); postings.ts builds the views, format.ts stores them, and concept-heap.ts and
+ * common-grams.ts serve the searches.
  */
-import { ranksBefore } from '../core/rank.js';
 import { TopScores } from '../core/top-k.js';
-import { charWbNgrams, WordStemmer, wordFeatures } from './features.js';
+import { buildCommonGrams, commonScore, splitCommon, type CommonGrams } from './common-grams.js';
+import { ConceptHeap } from './concept-heap.js';
+import { WordStemmer, wordFeatures } from './features.js';
+import { readIndex, writeIndex } from './format.js';
+import { buildParts, charQueryGrams, type QueryGram } from './postings.js';
+import type { ConceptMatch, IndexedTerm, IndexParts, LexicalOptions, Postings, SearchOptions } from './types.js';
 
 export { charWbNgrams } from './features.js';
-
-export interface IndexedTerm {
-  conceptId: string;
-  text: string;
-  /** The already-normalised text that is featurised (e.g. `foldText(text)`). */
-  norm: string;
-  lang: string;
-}
-
-export interface LexicalOptions {
-  /** Character n-gram length, 2–5. 3 is the usual trade-off: 2 matches too loosely, 4–5 miss short words. Default 3. */
-  n?: number;
-  /** 1 + ln(tf) instead of raw counts in the char view, damping repeated grams. Default true. */
-  sublinearTf?: boolean;
-  /** Weight of the BM25 word view in a term's score; 0 switches it off. Default 0.2. */
-  bm25Weight?: number;
-  /** BM25 term-frequency saturation. Default 1.2. */
-  k1?: number;
-  /** BM25 length normalisation. Default 0.75. */
-  b?: number;
-  /**
-   * Words of a language without a stemmer (Czech, Polish, Hungarian, the Baltic and South
-   * Slavic languages…) are cut to this many letters in the BM25 view (truncation
-   * stemming); 0 keeps them whole. Shorter merges more inflections, and more unrelated words.
-   * Default 4, the best of 4–7 on ESCO held-out labels in 12 such languages (docs/tuning.md).
-   */
-  prefixStem?: number;
-}
-
-export interface ConceptMatch {
-  conceptId: string;
-  /** Fused score of the concept's best term. */
-  score: number;
-  /** That term. */
-  term: IndexedTerm;
-  /** Each view's score for that term. */
-  views: { char: number; bm25: number };
-}
-
-export interface SearchOptions {
-  /** Query language, for stemming; when absent, the query is stemmed in every language of the index. */
-  lang?: string;
-}
-
-const FORMAT = 'normkit-lexical-3';
+export type { ConceptMatch, IndexedTerm, LexicalOptions, SearchOptions } from './types.js';
 
 /**
  * A term search (`searchTerms`, the fused pipelines' search) whose char grams' postings
@@ -86,45 +48,6 @@ export const EVERY_TERM_SHARE = { value: 1 };
 
 /** With common grams left out of a term search, it ranks this many times k candidates before completing their scores. */
 const COMMON_GRAM_DEPTH = 2;
-
-interface Postings {
-  features: string[];
-  idf: Float64Array;
-  offsets: Int32Array;
-  docs: Int32Array;
-  weights: Float32Array;
-}
-
-/** CSR postings from per-document feature weights (doc ids ascending within each list). */
-function postingsFrom(docFeatures: Array<Map<number, number>>, nFeatures: number, weightOf: (doc: number, feature: number, value: number) => number): Omit<Postings, 'features' | 'idf'> {
-  const df = new Int32Array(nFeatures);
-  for (const f of docFeatures) for (const g of f.keys()) df[g]!++;
-  const offsets = new Int32Array(nFeatures + 1);
-  for (let g = 0; g < nFeatures; g++) offsets[g + 1] = offsets[g]! + df[g]!;
-  const docs = new Int32Array(offsets[nFeatures]!);
-  const weights = new Float32Array(offsets[nFeatures]!);
-  const fill = offsets.slice(0, nFeatures);
-  docFeatures.forEach((features, doc) => {
-    for (const [g, v] of features) {
-      const at = fill[g]!++;
-      docs[at] = doc;
-      weights[at] = weightOf(doc, g, v);
-    }
-  });
-  return { offsets, docs, weights };
-}
-
-function featureIds(): { ids: Map<string, number>; id(f: string): number } {
-  const ids = new Map<string, number>();
-  return {
-    ids,
-    id(f) {
-      let i = ids.get(f);
-      if (i === undefined) ids.set(f, (i = ids.size));
-      return i;
-    },
-  };
-}
 
 export class LexicalIndex {
   readonly options: Required<LexicalOptions>;
@@ -162,23 +85,14 @@ export class LexicalIndex {
    */
   private everyTerm = false;
   /** Each term's common grams, for the last `commonGrams` limit searched (`commonIndex`). */
-  private commonGramsOf: { limit: number; offsets: Int32Array; grams: Int32Array; weights: Float32Array } | undefined;
+  private commonGramsOf: CommonGrams | undefined;
   /** The current query's weight of each of its common grams, by gram id (0 elsewhere). */
   private readonly commonWeight: Float32Array;
   /** Heap slot of each concept during a search, −1 when not in the heap. */
   private readonly slotOf: Int32Array;
   private readonly stemmers = new Map<string, WordStemmer>();
 
-  private constructor(init: {
-    options: Required<LexicalOptions>;
-    terms: IndexedTerm[];
-    conceptIds: string[];
-    conceptStart: Int32Array;
-    mainLang: string;
-    avgdl: number;
-    char: Postings;
-    word: Postings;
-  }) {
+  private constructor(init: IndexParts) {
     this.avgdl = init.avgdl;
     this.options = init.options;
     this.terms = init.terms;
@@ -203,76 +117,7 @@ export class LexicalIndex {
   }
 
   static build(source: Iterable<IndexedTerm>, options: LexicalOptions = {}): LexicalIndex {
-    const opts: Required<LexicalOptions> = { n: 3, sublinearTf: true, bm25Weight: 0.2, k1: 1.2, b: 0.75, prefixStem: 4, ...options };
-    // Group terms by concept, in order of first appearance.
-    const byConcept = new Map<string, IndexedTerm[]>();
-    for (const t of source) {
-      const list = byConcept.get(t.conceptId);
-      if (list) list.push(t);
-      else byConcept.set(t.conceptId, [t]);
-    }
-    // Concepts in the order of their first term's text: terms that share grams sit close
-    // together, so a gram's postings touch fewer cache lines of the score arrays.
-    const firstNorm = (c: string): string => byConcept.get(c)![0]!.norm;
-    const conceptIds = [...byConcept.keys()].sort((a, b) => (firstNorm(a) < firstNorm(b) ? -1 : firstNorm(a) > firstNorm(b) ? 1 : 0));
-    const terms = conceptIds.flatMap((c) => byConcept.get(c)!);
-    const conceptStart = new Int32Array(conceptIds.length + 1);
-    conceptIds.forEach((c, i) => (conceptStart[i + 1] = conceptStart[i]! + byConcept.get(c)!.length));
-    const langCount = new Map<string, number>();
-    for (const t of terms) langCount.set(t.lang, (langCount.get(t.lang) ?? 0) + 1);
-    const mainLang = [...langCount].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'en';
-    const N = terms.length;
-
-    // char view
-    const cf = featureIds();
-    const charDocs = terms.map((t) => {
-      const m = new Map<number, number>();
-      for (const [g, c] of charWbNgrams(t.norm, opts.n)) m.set(cf.id(g), c);
-      return m;
-    });
-    const cdf = new Int32Array(cf.ids.size);
-    for (const d of charDocs) for (const g of d.keys()) cdf[g]!++;
-    const charIdf = new Float64Array(cf.ids.size);
-    for (let g = 0; g < cdf.length; g++) charIdf[g] = Math.log((1 + N) / (1 + cdf[g]!)) + 1;
-    const tf = (c: number): number => (opts.sublinearTf ? 1 + Math.log(c) : c);
-    const norms = charDocs.map((d) => {
-      let s = 0;
-      for (const [g, c] of d) s += (tf(c) * charIdf[g]!) ** 2;
-      return Math.sqrt(s) || 1;
-    });
-    const charPostings = postingsFrom(charDocs, cf.ids.size, (doc, g, c) => (tf(c) * charIdf[g]!) / norms[doc]!);
-
-    // word view
-    const wf = featureIds();
-    const stemmers = new Map<string, WordStemmer>();
-    const stemmer = (lang: string): WordStemmer => {
-      let s = stemmers.get(lang);
-      if (!s) stemmers.set(lang, (s = new WordStemmer(lang, opts.prefixStem)));
-      return s;
-    };
-    const wordDocs = terms.map((t) => {
-      const m = new Map<number, number>();
-      for (const [w, c] of wordFeatures(t.norm, stemmer(t.lang))) m.set(wf.id(w), c);
-      return m;
-    });
-    const lengths = wordDocs.map((d) => [...d.values()].reduce((s, c) => s + c, 0));
-    const avgdl = lengths.reduce((s, l) => s + l, 0) / Math.max(1, N);
-    const wdf = new Int32Array(wf.ids.size);
-    for (const d of wordDocs) for (const w of d.keys()) wdf[w]!++;
-    const wordIdf = new Float64Array(wf.ids.size);
-    for (let w = 0; w < wdf.length; w++) wordIdf[w] = Math.log(1 + (N - wdf[w]! + 0.5) / (wdf[w]! + 0.5));
-    const wordPostings = postingsFrom(wordDocs, wf.ids.size, (doc, _w, c) => (c * (opts.k1 + 1)) / (c + opts.k1 * (1 - opts.b + (opts.b * lengths[doc]!) / (avgdl || 1))));
-
-    return new LexicalIndex({
-      options: opts,
-      terms,
-      conceptIds,
-      conceptStart,
-      mainLang,
-      avgdl: avgdl || 1,
-      char: { features: [...cf.ids.keys()], idf: charIdf, ...charPostings },
-      word: { features: [...wf.ids.keys()], idf: wordIdf, ...wordPostings },
-    });
+    return new LexicalIndex(buildParts(source, options));
   }
 
   get size(): number {
@@ -285,26 +130,9 @@ export class LexicalIndex {
     return s;
   }
 
-  /**
-   * The query's char-view features: gram ids with their weights in the query's unit
-   * vector, in gram id order. Every search sums a term's grams in that one order, so the
-   * float32 sums of a text are the same whichever search makes them (`searchTermsEither`
-   * reproduces `searchTerms` exactly).
-   */
-  private charQuery(norm: string): Array<{ g: number; w: number }> {
-    const { ids, idf } = this.char;
-    const q: Array<{ g: number; w: number }> = [];
-    let qn = 0;
-    for (const [g, c] of charWbNgrams(norm, this.options.n)) {
-      const id = ids.get(g);
-      if (id === undefined) continue; // grams no term has are dropped, as scikit-learn's transform does
-      const w = (this.options.sublinearTf ? 1 + Math.log(c) : c) * idf[id]!;
-      q.push({ g: id, w });
-      qn += w * w;
-    }
-    qn = Math.sqrt(qn);
-    for (const f of q) f.w /= qn;
-    return q.sort((a, b) => a.g - b.g);
+  /** The query's char grams with their weights, in gram id order (`charQueryGrams`). */
+  private charQuery(norm: string): QueryGram[] {
+    return charQueryGrams(norm, this.char.ids, this.char.idf, this.options);
   }
 
   /**
@@ -350,62 +178,13 @@ export class LexicalIndex {
   }
 
   /**
-   * Splits a query's char grams into the rare ones, summed over their postings, and the
-   * common ones (in more than `share` of the terms), left for `commonScore`: the common
-   * grams hold most postings and add little to a ranking (their idf is low). Nothing is
-   * left out when the rare grams carry less than half the query's weight.
+   * Each term's common grams (in more than `limit` terms): built on the first search that
+   * leaves grams above that limit out, kept for the next.
    */
-  private splitCommon(q: Array<{ g: number; w: number }>, share: number | undefined): { rare: Array<{ g: number; w: number }>; common: Array<{ g: number; w: number }>; limit: number } {
-    if (share === undefined || !(share < 1)) return { rare: q, common: [], limit: Infinity };
-    const { offsets } = this.char;
-    const limit = share * this.terms.length;
-    const rare: Array<{ g: number; w: number }> = [];
-    const common: Array<{ g: number; w: number }> = [];
-    let rareWeight = 0;
-    for (const f of q) {
-      if (offsets[f.g + 1]! - offsets[f.g]! > limit) common.push(f);
-      else {
-        rare.push(f);
-        rareWeight += f.w * f.w;
-      }
-    }
-    return common.length && rareWeight >= 0.5 ? { rare, common, limit } : { rare: q, common: [], limit: Infinity };
-  }
-
-  /**
-   * Each term's common grams (in more than `limit` terms) with their weights, by term: built
-   * on the first search that leaves grams above that limit out (one pass over their
-   * postings), kept for the next.
-   */
-  private commonIndex(limit: number): { limit: number; offsets: Int32Array; grams: Int32Array; weights: Float32Array } {
+  private commonIndex(limit: number): CommonGrams {
     if (this.commonGramsOf?.limit === limit) return this.commonGramsOf;
-    const { offsets, docs, weights } = this.char;
-    const nGrams = offsets.length - 1;
-    const starts = new Int32Array(this.terms.length + 1);
-    for (let g = 0; g < nGrams; g++) if (offsets[g + 1]! - offsets[g]! > limit) for (let i = offsets[g]!; i < offsets[g + 1]!; i++) starts[docs[i]! + 1]!++;
-    for (let t = 0; t < this.terms.length; t++) starts[t + 1]! += starts[t]!;
-    const fill = starts.slice(0, this.terms.length);
-    const grams = new Int32Array(starts[this.terms.length]!);
-    const gramWeights = new Float32Array(grams.length);
-    for (let g = 0; g < nGrams; g++) {
-      if (offsets[g + 1]! - offsets[g]! <= limit) continue;
-      for (let i = offsets[g]!; i < offsets[g + 1]!; i++) {
-        const at = fill[docs[i]!]!++;
-        grams[at] = g;
-        gramWeights[at] = weights[i]!;
-      }
-    }
-    this.commonGramsOf = { limit, offsets: starts, grams, weights: gramWeights };
+    this.commonGramsOf = buildCommonGrams(this.char, this.terms.length, limit);
     return this.commonGramsOf;
-  }
-
-  /** A term's char score from the query's common grams (their weights set in `commonWeight`). */
-  private commonScore(index: { offsets: Int32Array; grams: Int32Array; weights: Float32Array }, term: number): number {
-    const { offsets, grams, weights } = index;
-    const qw = this.commonWeight;
-    let s = 0;
-    for (let j = offsets[term]!, end = offsets[term + 1]!; j < end; j++) s += qw[grams[j]!]! * weights[j]!;
-    return s;
   }
 
   /**
@@ -474,7 +253,7 @@ export class LexicalIndex {
     // Each touched term once: below the heap's floor it is skipped at the cost of one
     // comparison; otherwise it enters the heap or raises its concept's score there.
     const { touched, charScores, wordScores, termConcept, conceptIds } = this;
-    const heap = new TopK(k, conceptIds, this.slotOf);
+    const heap = new ConceptHeap(k, conceptIds, this.slotOf);
     for (let i = 0, n = this.nTouched; i < n; i++) {
       const d = touched[i]!;
       const cs = charScores[d]!;
@@ -506,7 +285,7 @@ export class LexicalIndex {
     const wordWeight = this.options.bm25Weight;
     const charW = 1 - wordWeight;
     const q = this.charQuery(norm);
-    const { rare, common, limit } = this.splitCommon(q, options.commonGrams);
+    const { rare, common, limit } = splitCommon(q, options.commonGrams, this.char.offsets, this.terms.length);
     const commonIndex = common.length ? this.commonIndex(limit) : undefined;
     for (const { g, w } of common) this.commonWeight[g] = w;
     this.addGrams(rare, true);
@@ -522,7 +301,7 @@ export class LexicalIndex {
     const extra: Array<{ term: number; score: number }> = [];
     for (const d of options.also ?? []) {
       if (!(d >= 0 && d < termConcept.length)) continue;
-      const s = charW * (charScores[d]! + (commonIndex ? this.commonScore(commonIndex, d) : 0)) + wordW * wordScores[d]!;
+      const s = charW * (charScores[d]! + (commonIndex ? commonScore(commonIndex, this.commonWeight, d) : 0)) + wordW * wordScores[d]!;
       if (s > 0 && !(skip && skip.has(conceptIds[termConcept[d]!]!))) extra.push({ term: d, score: s });
       charScores[d] = 0;
       wordScores[d] = 0;
@@ -543,7 +322,7 @@ export class LexicalIndex {
     if (commonIndex) {
       top = heap
         .sorted()
-        .map((h) => ({ term: h.index, score: h.score + charW * this.commonScore(commonIndex, h.index) }))
+        .map((h) => ({ term: h.index, score: h.score + charW * commonScore(commonIndex, this.commonWeight, h.index) }))
         .sort((a, b) => b.score - a.score || a.term - b.term)
         .slice(0, k);
       for (const { g } of common) this.commonWeight[g] = 0;
@@ -657,178 +436,15 @@ export class LexicalIndex {
     return this.termConcept[term]!;
   }
 
-  /** The index as bytes (see `fromBuffer`), for caching beside the vocabulary. */
+  /** The index as bytes (see `fromBuffer`, format.ts), for caching beside the vocabulary. */
   toBuffer(): Buffer {
-    const arrays = [this.char.idf, this.char.offsets, this.char.docs, this.char.weights, this.word.idf, this.word.offsets, this.word.docs, this.word.weights, this.conceptStart];
-    const header = Buffer.from(
-      JSON.stringify({
-        format: FORMAT,
-        options: this.options,
-        mainLang: this.mainLang,
-        avgdl: this.avgdl,
-        conceptIds: this.conceptIds,
-        terms: this.terms.map((t) => [t.text, t.norm, t.lang]),
-        charFeatures: this.char.features,
-        wordFeatures: this.word.features,
-        sizes: arrays.map((a) => a.length),
-      }),
-      'utf8',
-    );
-    const len = Buffer.alloc(8);
-    len.writeUInt32LE(header.length, 0);
-    const pad = Buffer.alloc((8 - ((8 + header.length) % 8)) % 8);
-    return Buffer.concat([len, header, pad, ...arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))]);
+    const { options, terms, conceptIds, conceptStart, mainLang, avgdl, char, word } = this;
+    return writeIndex({ options, terms, conceptIds, conceptStart, mainLang, avgdl, char, word });
   }
 
   /** Reads an index written by `toBuffer`. Throws if the bytes are not one. */
   static fromBuffer(buf: Buffer): LexicalIndex {
-    const headLen = buf.readUInt32LE(0);
-    const h = JSON.parse(buf.subarray(8, 8 + headLen).toString('utf8')) as {
-      format: string;
-      options: Required<LexicalOptions>;
-      mainLang: string;
-      avgdl: number;
-      conceptIds: string[];
-      terms: Array<[string, string, string]>;
-      charFeatures: string[];
-      wordFeatures: string[];
-      sizes: number[];
-    };
-    if (h.format !== FORMAT) throw new Error(`not a ${FORMAT} index (found ${String(h.format)})`);
-    let at = 8 + headLen + ((8 - ((8 + headLen) % 8)) % 8);
-    let next = 0;
-    const take = <T extends Float64Array | Int32Array | Float32Array>(C: { new (b: ArrayBuffer): T; BYTES_PER_ELEMENT: number }): T => {
-      const bytes = h.sizes[next++]! * C.BYTES_PER_ELEMENT;
-      const copy = new Uint8Array(bytes);
-      copy.set(buf.subarray(at, at + bytes));
-      at += bytes;
-      return new C(copy.buffer);
-    };
-    const char = { features: h.charFeatures, idf: take(Float64Array), offsets: take(Int32Array), docs: take(Int32Array), weights: take(Float32Array) };
-    const word = { features: h.wordFeatures, idf: take(Float64Array), offsets: take(Int32Array), docs: take(Int32Array), weights: take(Float32Array) };
-    const conceptStart = take(Int32Array);
-    const terms: IndexedTerm[] = [];
-    h.conceptIds.forEach((conceptId, c) => {
-      for (let d = conceptStart[c]!; d < conceptStart[c + 1]!; d++) {
-        const [text, norm, lang] = h.terms[d]!;
-        terms.push({ conceptId, text, norm, lang });
-      }
-    });
-    return new LexicalIndex({ options: h.options, terms, conceptIds: h.conceptIds, conceptStart, mainLang: h.mainLang, avgdl: h.avgdl, char, word });
+    return new LexicalIndex(readIndex(buf));
   }
 }
 
-function swapIn(a: Float64Array | Int32Array, i: number, j: number): void {
-  const t = a[i]!;
-  a[i] = a[j]!;
-  a[j] = t;
-}
-
-/**
- * The best k concepts (a min-heap: the root is the worst kept), each with its best term.
- * `slotOf` (shared, all −1 between searches) finds a concept already in the heap, so a
- * better term of it raises its score instead of adding it twice.
- */
-class TopK {
-  private readonly score: Float64Array;
-  private readonly concept: Int32Array;
-  private readonly term: Int32Array;
-  private readonly char: Float64Array;
-  private readonly word: Float64Array;
-  private size = 0;
-  /** Scores below this cannot enter (−∞ until the heap is full). */
-  floor = Number.NEGATIVE_INFINITY;
-
-  constructor(
-    private readonly k: number,
-    private readonly ids: readonly string[],
-    private readonly slotOf: Int32Array,
-  ) {
-    this.score = new Float64Array(k);
-    this.concept = new Int32Array(k);
-    this.term = new Int32Array(k);
-    this.char = new Float64Array(k);
-    this.word = new Float64Array(k);
-  }
-
-  /** Whether slot i ranks after slot j. */
-  private worse(i: number, j: number): boolean {
-    return ranksBefore(this.score[j]!, this.ids[this.concept[j]!]!, this.score[i]!, this.ids[this.concept[i]!]!);
-  }
-
-  private swap(i: number, j: number): void {
-    swapIn(this.score, i, j);
-    swapIn(this.char, i, j);
-    swapIn(this.word, i, j);
-    swapIn(this.concept, i, j);
-    swapIn(this.term, i, j);
-    this.slotOf[this.concept[i]!] = i;
-    this.slotOf[this.concept[j]!] = j;
-  }
-
-  private set(i: number, score: number, concept: number, term: number, char: number, word: number): void {
-    this.score[i] = score;
-    this.concept[i] = concept;
-    this.term[i] = term;
-    this.char[i] = char;
-    this.word[i] = word;
-    this.slotOf[concept] = i;
-  }
-
-  private up(i: number): void {
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.worse(i, p)) return;
-      this.swap(i, p);
-      i = p;
-    }
-  }
-
-  private down(i: number): void {
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < this.size && this.worse(l, m)) m = l;
-      if (r < this.size && this.worse(r, m)) m = r;
-      if (m === i) return;
-      this.swap(i, m);
-      i = m;
-    }
-  }
-
-  offer(score: number, concept: number, term: number, char: number, word: number): void {
-    const slot = this.slotOf[concept]!;
-    if (slot >= 0) {
-      // Already kept: a better term (or, on a tie, the earlier one) replaces its best term.
-      if (score > this.score[slot]! || (score === this.score[slot]! && term < this.term[slot]!)) {
-        this.set(slot, score, concept, term, char, word);
-        this.down(slot);
-        if (this.size === this.k) this.floor = this.score[0]!;
-      }
-      return;
-    }
-    if (this.size < this.k) {
-      const i = this.size++;
-      this.set(i, score, concept, term, char, word);
-      this.up(i);
-      if (this.size === this.k) this.floor = this.score[0]!;
-      return;
-    }
-    if (!ranksBefore(score, this.ids[concept]!, this.score[0]!, this.ids[this.concept[0]!]!)) return;
-    this.slotOf[this.concept[0]!] = -1;
-    this.set(0, score, concept, term, char, word);
-    this.down(0);
-    this.floor = this.score[0]!;
-  }
-
-  /** Resets the shared slot table for the next search. */
-  release(): void {
-    for (let i = 0; i < this.size; i++) this.slotOf[this.concept[i]!] = -1;
-  }
-
-  sorted(): Array<{ score: number; concept: number; term: number; char: number; word: number }> {
-    const out = Array.from({ length: this.size }, (_, i) => ({ score: this.score[i]!, concept: this.concept[i]!, term: this.term[i]!, char: this.char[i]!, word: this.word[i]! }));
-    return out.sort((a, b) => (ranksBefore(a.score, this.ids[a.concept]!, b.score, this.ids[b.concept]!) ? -1 : ranksBefore(b.score, this.ids[b.concept]!, a.score, this.ids[a.concept]!) ? 1 : 0));
-  }
-}
