@@ -237,7 +237,7 @@ export class LexicalIndex {
 
   /**
    * The k concepts whose best term is most similar to `norm` (an already-normalised query),
-   * in ranking order (src/rank.ts: score, then id descending).
+   * in ranking order (src/core/rank.ts: score, then id descending).
    */
   search(norm: string, k = 10, options: SearchOptions = {}): ConceptMatch[] {
     if (k <= 0) return [];
