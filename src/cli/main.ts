@@ -3,7 +3,7 @@
  * (src/cli/commands/), and `main`, which runs it and maps what it throws to an exit code.
  * Exit codes: 0 ok, 1 internal error, 2 usage, 3 bad input, 4 not found, 5 network.
  */
-import { Command, CommanderError } from '@commander-js/extra-typings';
+import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { ExitCode, NormkitError } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
 import { addApiKeyCommands } from './commands/apikey.js';
@@ -18,14 +18,14 @@ import { addServeCommand } from './commands/serve.js';
 import { addCalibrateCommand, addTrainEncoderCommand, addTrainRerankerCommand } from './commands/train.js';
 import { addIndexCommands } from './commands/vectors.js';
 import { addVocabCommands } from './commands/vocab.js';
-import type { Program } from './options.js';
+import { dataDirOption, type Program } from './options.js';
 
 /** The program with every command. Its settings come first: subcommands copy them when created. */
 export function createProgram(): Program {
   const program = new Command('normkit')
     .description('Normalize job titles and medical terms to the concepts of a vocabulary')
     .version(VERSION)
-    .option('--data-dir <dir>', 'where the store and downloads live (default: $NORMKIT_HOME or ~/.normkit)')
+    .addOption(dataDirOption())
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   // The order of the top-level help.
@@ -47,8 +47,8 @@ export function createProgram(): Program {
   return program;
 }
 
-/** Errors become exit codes, not process.exit: main maps them. */
-function exitOverrideAll(cmd: Program | Program['commands'][number]): void {
+/** Every command throws instead of calling process.exit: main maps the errors to exit codes. */
+function exitOverrideAll(cmd: CommandUnknownOpts): void {
   for (const c of cmd.commands) {
     c.exitOverride();
     exitOverrideAll(c);

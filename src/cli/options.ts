@@ -2,23 +2,29 @@
  * The options several commands share, declared once: value parsers, --preset/--pipeline
  * (and --hubness over them), --k, --json, --lang, the global --data-dir, and the helpers
  * that turn them into what the library takes (a pipeline configuration, an open store).
- * Options are `Option` objects so that @commander-js/extra-typings infers each command's
- * `opts` from the options it adds.
+ * Options are `Option` objects, their factories' return types left to inference, so that
+ * @commander-js/extra-typings types each command's `opts` from the options it adds.
  */
 import { Option, InvalidArgumentError, type Command } from '@commander-js/extra-typings';
 import { resolveDataDir, storePath } from '../core/data-dir.js';
-import { HUBNESS_METHODS } from '../hubness/dbnorm.js';
-import type { HubnessMethod } from '../hubness/dbnorm.js';
+import { HUBNESS_METHODS, type HubnessMethod } from '../hubness/dbnorm.js';
 import { loadPipeline, type PipelineConfig } from '../pipeline/config.js';
 import { DEFAULT_PRESET, preset, presetNames } from '../pipeline/presets.js';
 import { VocabStore } from '../store/store.js';
 import { withMethod } from '../tuning/hubness.js';
 
-/** The options of the program itself, seen by every command through optsWithGlobals(). */
-// A type, not an interface: commander's option records need an index signature.
+/**
+ * The options of the program itself, seen by every command through optsWithGlobals().
+ * A type, not an interface: commander's option records need an index signature.
+ */
 export type GlobalOptions = {
   dataDir?: string | undefined;
 };
+
+/** `--data-dir`, an option of the program: every command reads it (dataDirOf). */
+export function dataDirOption() {
+  return new Option('--data-dir <dir>', 'where the store and downloads live (default: $NORMKIT_HOME or ~/.normkit)');
+}
 
 /** The program the command groups add their commands to. */
 export type Program = Command<[], GlobalOptions>;
@@ -72,10 +78,10 @@ export function textLangOption() {
 }
 
 /**
- * `--preset <name>`, which conflicts with `--pipeline`. The name is checked when the
- * pipeline is resolved (pipelineFrom), like before: commander's own checks (a missing
- * required option, a conflict, --help) come first, and so does a command's own usage
- * check before it reads the pipeline.
+ * `--preset <name>`, which conflicts with `--pipeline`. The name is checked where the
+ * pipeline is resolved (pipelineFrom), not by a parser: that way commander's own checks
+ * (a missing required option, a conflict, --help) and a command's own usage checks come
+ * first, and an unknown name gets presets.ts's message, not commander's.
  */
 export function presetOption(description = 'named pipeline', defaultPreset: string = DEFAULT_PRESET) {
   return new Option('--preset <name>', `${description} (${presetNames().join(', ')})`).default(defaultPreset).conflicts('pipeline');
