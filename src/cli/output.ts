@@ -2,7 +2,7 @@
 import { writeAtomic } from '../io/atomic.js';
 import type { PipelineConfig } from '../pipeline/config.js';
 
-/** Prints `value` as JSON when `json` is set, else `human()` (rendered only when needed). */
+/** Prints `value` in JSON when `json` is set, else `human()` (rendered only when needed). */
 export function print(json: boolean | undefined, value: unknown, human: () => string): void {
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
 }
