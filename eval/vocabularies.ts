@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { renderTable } from '../src/cli/table.js';
+import { renderTable } from '../src/cli/render/table.js';
 import { VocabStore, type VocabularyStats } from '../src/store/store.js';
 import { importVocabulary } from '../src/vocab/import.js';
 import { ROOT, sharedDataDir } from './shared.js';

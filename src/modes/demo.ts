@@ -1,9 +1,10 @@
 /**
  * The demo: imports the two built-in vocabularies (occupations, conditions) and links a
- * few raw job titles and medical terms with the best matcher available so far.
+ * few raw job titles and medical terms with the best matcher available so far. It returns
+ * plain data; the CLI renders it (src/cli/render/demo.ts), the server imports the
+ * vocabularies with ensureDemoVocabularies.
  */
 import { join } from 'node:path';
-import { renderTable } from '../cli/table.js';
 import { demoDataDir } from '../core/paths.js';
 import { Linker } from '../pipeline/linker.js';
 import { preset } from '../pipeline/presets.js';
@@ -50,7 +51,10 @@ export interface DemoRow {
 
 export interface DemoResult {
   rows: DemoRow[];
-  render(): string;
+  /** The demo vocabularies imported by this run (missing or changed); empty when all were there. */
+  imported: string[];
+  /** The store they are in. */
+  storePath: string;
 }
 
 /** Imports the demo vocabularies when missing or changed; the names imported. */
@@ -98,25 +102,5 @@ export async function runDemo(store: VocabStore, options: { queries?: readonly D
       score: best ? Math.round((best.hubness?.before ?? best.score) * 1000) / 1000 : 0,
     });
   }
-  return {
-    rows,
-    render() {
-      const head = imported.length
-        ? `imported ${imported.join(', ')} into ${store.path}`
-        : `using ${DEMO_VOCABULARIES.map((v) => v.name).join(', ')} from ${store.path}`;
-      const table = renderTable(
-        ['input', 'vocabulary', 'concept', 'name', 'matched term', 'similarity'],
-        rows.map((r) => [
-          r.input,
-          r.vocabulary.replace('demo-', ''),
-          r.conceptId ?? '(none)',
-          r.name ?? '',
-          r.matchedTerm ? `${r.matchedTerm} [${r.matchedLang}]` : '',
-          r.score.toFixed(3),
-        ]),
-        { maxWidth: 34, right: [5] },
-      );
-      return `${head}\npresets: jobs (occupations: the jobs rule pack, then char 3-gram TF-IDF + BM25 fused with the encoder normkit trained on the vocabulary, re-ranked against hubs) and medical (conditions: the medical rule pack, then char 3-gram TF-IDF)\n\n${table}`;
-    },
-  };
+  return { rows, imported, storePath: store.path };
 }

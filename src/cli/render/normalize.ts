@@ -1,5 +1,5 @@
-/** Human-readable rendering of `normkit normalize`. */
-import type { NormalizeResult } from '../normalize/engine.js';
+/** Human-readable renderings of `normkit normalize`: one text (with --explain, its trace), or a file run's summary. */
+import type { NormalizeResult } from '../../normalize/engine.js';
 import { renderTable } from './table.js';
 
 export function renderNormalize(r: NormalizeResult, explain: boolean): string {
@@ -24,4 +24,17 @@ export function renderNormalize(r: NormalizeResult, explain: boolean): string {
     );
   }
   return lines.join('\n');
+}
+
+/** `normalize --input … --output …`'s summary. */
+export interface NormalizeFileSummary {
+  lines: number;
+  written: number;
+  skipped: number;
+  seconds: number;
+  output: string;
+}
+
+export function renderNormalizeFile(s: NormalizeFileSummary): string {
+  return `normalized ${s.written} of ${s.lines} lines in ${s.seconds.toFixed(1)} s → ${s.output}${s.skipped ? ` (${s.skipped} bad lines skipped)` : ''}`;
 }

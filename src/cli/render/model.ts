@@ -1,6 +1,6 @@
 /** Human-readable renderings of `normkit model …` results. */
-import type { FetchModelResult } from '../encoders/models/hub.js';
-import type { TrainedModelInfo, ModelInfo, ModelListEntry } from '../encoders/models/catalog.js';
+import type { FetchModelResult } from '../../encoders/models/hub.js';
+import type { TrainedModelInfo, ModelInfo, ModelListEntry } from '../../encoders/models/catalog.js';
 import { fmtInt, renderTable } from './table.js';
 
 function mib(bytes: number): string {

@@ -1,8 +1,8 @@
 /** Human-readable renderings of vocabulary commands' results. */
-import type { ConceptView, VocabularyInfo, VocabularyStats } from '../store/store.js';
-import type { FetchResult } from '../vocab/fetch.js';
-import type { ImportResult } from '../vocab/import.js';
-import type { ImportReport } from '../store/model.js';
+import type { ConceptView, VocabularyInfo, VocabularyStats } from '../../store/store.js';
+import type { FetchResult } from '../../vocab/fetch.js';
+import type { ImportResult } from '../../vocab/import.js';
+import type { ImportReport } from '../../store/model.js';
 import { fmtInt, renderTable } from './table.js';
 
 export function renderImport(r: ImportResult): string {

@@ -1,5 +1,5 @@
 /** Human-readable rendering of `normkit eval`. */
-import type { EvalCommandResult } from '../metrics/run-eval.js';
+import type { EvalCommandResult } from '../../metrics/run-eval.js';
 import { fmtInt, renderTable } from './table.js';
 
 export function renderEval(r: EvalCommandResult, pipelineName: string): string {

@@ -1,0 +1,38 @@
+/** `normkit build`: builds (or reuses from the cache) everything a pipeline needs for a vocabulary, and reports it. */
+import { join } from 'node:path';
+import { terminalProgress } from '../../core/progress.js';
+import { Linker } from '../../pipeline/linker.js';
+import { resolveVocabulary } from '../../vocab/resolve.js';
+import { dataDirOf, jsonOption, pipelineFrom, pipelineOption, presetOption, withStore, type Program } from '../options.js';
+import { print } from '../output.js';
+import { renderBuild, type BuildSummary } from '../render/build.js';
+
+/** The linker's summary; the linker is closed either way. */
+async function summaryOf(linker: Linker): Promise<BuildSummary> {
+  try {
+    return linker.summary();
+  } finally {
+    await linker.close();
+  }
+}
+
+export function addBuildCommand(program: Program): void {
+  program
+    .command('build')
+    .description('build everything a pipeline needs for a vocabulary: lexical index, trained encoder, HNSW graph, hubness banks (unchanged parts are reused)')
+    .requiredOption('--vocab <name>', 'an imported vocabulary')
+    .addOption(presetOption())
+    .addOption(pipelineOption())
+    .addOption(jsonOption('print the result as JSON'))
+    .action(async (opts, cmd) => {
+      const dataDir = dataDirOf(cmd);
+      const pipeline = await pipelineFrom(opts);
+      await withStore(cmd, async (store) => {
+        const { name } = await resolveVocabulary(store, opts.vocab);
+        // Building the linker is the work; its summary is the report.
+        const linker = await Linker.build(store, name, pipeline, { cacheDir: join(dataDir, 'indexes'), dataDir, ...(opts.json ? {} : { progress: terminalProgress() }) });
+        const summary = await summaryOf(linker);
+        print(opts.json, summary, () => renderBuild(summary));
+      });
+    });
+}

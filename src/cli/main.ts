@@ -1,0 +1,87 @@
+/**
+ * The normkit program: the commander program built from the command groups
+ * (src/cli/commands/), and `main`, which runs it and maps what it throws to an exit code.
+ * Exit codes: 0 ok, 1 internal error, 2 usage, 3 bad input, 4 not found, 5 network.
+ */
+import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import { ExitCode, NormkitError } from '../core/errors.js';
+import { VERSION } from '../core/version.js';
+import { addApiKeyCommands } from './commands/apikey.js';
+import { addBuildCommand } from './commands/build.js';
+import { addDemoCommand } from './commands/demo.js';
+import { addEvalCommand } from './commands/eval.js';
+import { addLinkCommand } from './commands/link.js';
+import { addMapCommand } from './commands/map.js';
+import { addModelCommands } from './commands/model.js';
+import { addNormalizeCommand } from './commands/normalize.js';
+import { addServeCommand } from './commands/serve.js';
+import { addCalibrateCommand, addTrainEncoderCommand, addTrainRerankerCommand } from './commands/train.js';
+import { addIndexCommands } from './commands/vectors.js';
+import { addVocabCommands } from './commands/vocab.js';
+import { dataDirOption, type Program } from './options.js';
+
+/** The program with every command. Its settings come first: subcommands copy them when created. */
+export function createProgram(): Program {
+  const program = new Command('normkit')
+    .description('Normalize job titles and medical terms to the concepts of a vocabulary')
+    .version(VERSION)
+    .addOption(dataDirOption())
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  // The order of the top-level help.
+  addVocabCommands(program);
+  addModelCommands(program);
+  addBuildCommand(program);
+  addLinkCommand(program);
+  addEvalCommand(program);
+  addTrainEncoderCommand(program);
+  addIndexCommands(program);
+  addMapCommand(program);
+  addTrainRerankerCommand(program);
+  addCalibrateCommand(program);
+  addNormalizeCommand(program);
+  addDemoCommand(program);
+  addServeCommand(program);
+  addApiKeyCommands(program);
+  exitOverrideAll(program);
+  return program;
+}
+
+/** Every command throws instead of calling process.exit: main maps the errors to exit codes. */
+function exitOverrideAll(cmd: CommandUnknownOpts): void {
+  for (const c of cmd.commands) {
+    c.exitOverride();
+    exitOverrideAll(c);
+  }
+}
+
+/** A thrown value's stack trace, or the value itself. */
+function stackOf(err: unknown): string {
+  const stack = typeof err === 'object' && err !== null && 'stack' in err ? err.stack : undefined;
+  return stack === undefined || stack === null ? String(err) : String(stack);
+}
+
+/** Runs the program on `argv` (as process.argv); the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  // `normkit … | head` closes stdout early: that is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(ExitCode.ok);
+    throw err;
+  });
+  try {
+    await createProgram().parseAsync(argv);
+    return ExitCode.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return ExitCode.ok;
+      if (err.code === 'commander.help' && err.exitCode === 0) return ExitCode.ok;
+      return ExitCode.usage; // commander already printed the message (or the help, for a missing subcommand)
+    }
+    if (err instanceof NormkitError) {
+      process.stderr.write(`normkit: ${err.message}\n`);
+      return err.exitCode;
+    }
+    process.stderr.write(`normkit: internal error: ${stackOf(err)}\n`);
+    return ExitCode.internal;
+  }
+}
