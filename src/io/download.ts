@@ -8,10 +8,11 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { NetworkError, NormkitError } from '../core/errors.js';
 import { silentProgress, type Progress } from '../core/progress.js';
+import { writeAtomic } from './atomic.js';
 
 export interface DownloadOptions {
   /** Expected lowercase hex sha256; the download fails (and is removed) if it differs. */
@@ -129,9 +130,8 @@ export async function download(url: string, dest: string, options: DownloadOptio
       3,
     );
   }
-  await writeFile(`${dest}.sha256.tmp`, `${sha256}\n`);
   await rename(part, dest);
-  await rename(`${dest}.sha256.tmp`, `${dest}.sha256`);
+  writeAtomic(`${dest}.sha256`, `${sha256}\n`);
   return { path: dest, sha256, bytes: (await stat(dest)).size, downloaded: true, resumed };
 }
 

@@ -91,10 +91,15 @@ export function presetNames(): string[] {
   return Object.keys(PRESETS);
 }
 
+/** Why `name` is not a preset ("unknown preset …", with the known ones), or undefined when it is one. */
+export function unknownPreset(name: string): string | undefined {
+  return PRESETS[name] ? undefined : `unknown preset "${name}" (known: ${presetNames().join(', ')})`;
+}
+
 export function preset(name: string): PipelineConfig {
-  const p = PRESETS[name];
-  if (!p) throw new UsageError(`unknown preset "${name}" (known: ${presetNames().join(', ')})`);
-  return parsePipeline(p, `preset ${name}`);
+  const unknown = unknownPreset(name);
+  if (unknown) throw new UsageError(unknown);
+  return parsePipeline(PRESETS[name]!, `preset ${name}`);
 }
 
 /** Stages that `--ablate` can switch off, and what "off" means for each. */

@@ -10,7 +10,7 @@ import { storePath } from '../core/data-dir.js';
 import { NotFoundError, UsageError } from '../core/errors.js';
 import { DEMO_VOCABULARIES, ensureDemoVocabularies } from '../modes/demo.js';
 import { loadPack } from '../normalize/pack.js';
-import { preset, presetNames } from '../pipeline/presets.js';
+import { preset, unknownPreset } from '../pipeline/presets.js';
 import { VocabStore } from '../store/store.js';
 import type { BuildTask } from './build-worker.js';
 import { HttpError } from './http-error.js';
@@ -83,7 +83,10 @@ export class Service {
     const bootstrap = VocabStore.open(storePath(options.dataDir), { readonly: readOnly });
     const vocabularies = options.vocabularies ?? DEMO_SERVED;
     try {
-      for (const v of vocabularies) if (!presetNames().includes(v.preset)) throw new UsageError(`vocabulary "${v.name}": unknown preset "${v.preset}" (known: ${presetNames().join(', ')})`);
+      for (const v of vocabularies) {
+        const unknown = unknownPreset(v.preset);
+        if (unknown) throw new UsageError(`vocabulary "${v.name}": ${unknown}`);
+      }
       if (!readOnly && vocabularies.some((v) => DEMO_SERVED.some((d) => d.name === v.name))) {
         const imported = await ensureDemoVocabularies(bootstrap);
         if (imported.length) log('info', 'imported the demo vocabularies', { imported });
@@ -220,7 +223,8 @@ export class Service {
   /** Imports (or refreshes) a vocabulary, then serves it with its preset (new: `preset`, default lexical). */
   importVocabulary(name: string, source: Omit<Extract<BuildTask, { type: 'import' }>, 'type' | 'vocabulary'>, presetName?: string): Job {
     this.writable();
-    if (presetName !== undefined && !presetNames().includes(presetName)) throw new HttpError(400, 'bad_request', `unknown preset "${presetName}" (known: ${presetNames().join(', ')})`, 'preset');
+    const unknown = presetName === undefined ? undefined : unknownPreset(presetName);
+    if (unknown) throw new HttpError(400, 'bad_request', unknown, 'preset');
     return this.jobs.start('import', name, 'import', async (job) => {
       await this.jobs.runTask(job, { type: 'import', vocabulary: name, ...source });
       const s = this.served.get(name);
