@@ -96,6 +96,8 @@ export class Linker {
    */
   withStage(name: string, stage: Stage | undefined, config: PipelineConfig = this.config): Linker {
     const order = (s: Stage): number => STAGES.findIndex((d) => d.name === s.name);
+    if (stage && stage.name !== name) throw new RangeError(`withStage: the stage is named "${stage.name}", not "${name}"`);
+    if (!STAGES.some((d) => d.name === name)) throw new RangeError(`withStage: "${name}" is not a registered stage (src/pipeline/stages/index.ts: ${STAGES.map((d) => d.name).join(', ')})`);
     const stages = [...this.stages.filter((s) => s.name !== name), ...(stage ? [stage] : [])].sort((a, b) => order(a) - order(b));
     return new Linker(config, this.vocabulary, this.resources, stages, this.buildSeconds);
   }
