@@ -8,6 +8,7 @@
 import { Option, InvalidArgumentError, type Command } from '@commander-js/extra-typings';
 import { resolveDataDir, storePath } from '../core/data-dir.js';
 import { HUBNESS_METHODS, type HubnessMethod } from '../hubness/dbnorm.js';
+import { LANG_RE } from '../io/validate.js';
 import { loadPipeline, type PipelineConfig } from '../pipeline/config.js';
 import { DEFAULT_PRESET, preset, presetNames } from '../pipeline/presets.js';
 import { VocabStore } from '../store/store.js';
@@ -46,7 +47,7 @@ export function probability(value: string): number {
 
 export function langList(value: string): string[] {
   const langs = value.split(',').map((s) => s.trim()).filter(Boolean);
-  if (langs.length === 0 || langs.some((l) => !/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(l))) {
+  if (langs.length === 0 || langs.some((l) => !LANG_RE.test(l))) {
     throw new InvalidArgumentError('expected language codes separated by commas, e.g. en,fr');
   }
   return langs;
