@@ -123,8 +123,8 @@ test('hubness stage: built from its section and bank hits, it demotes the hub an
   stage.run([q]);
   assert.deepEqual(q.ranked.map((x) => x.term), [1, 0], 'the hub loses its lead');
   assert.equal(q.correction?.method, 'is');
-  assert.equal(q.correction?.before.get(0), 0.8);
-  assert.equal(q.correction?.before.get(1), 0.75);
+  assert.equal(q.correction?.before(0), 0.8);
+  assert.equal(q.correction?.before(1), 0.75);
   // Other settings from the same hits: β and bank size change without searching again.
   const other = correctionFor({ ...config, beta1: 2, bankSize: 1 }, stage.correction, 4);
   assert.equal(other.banks.query?.beta, 2);

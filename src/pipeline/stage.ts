@@ -68,7 +68,7 @@ export interface QueryState {
   /** Each generator's score and rank for a term (several generators). */
   parts: ((term: number) => GeneratorScore[]) | undefined;
   /** The hubness correction: its method and each term's score before it. */
-  correction: { method: string; before: ReadonlyMap<number, number> } | undefined;
+  correction: { method: string; before(term: number): number | undefined } | undefined;
   candidates: LinkCandidate[];
   /** The matched term of each candidate the generators found (ties). */
   candidateTerms: IndexedTerm[];
@@ -77,8 +77,16 @@ export interface QueryState {
 
 /** A new query's state, before any stage ran. */
 export function queryState(init: Pick<QueryState, 'input' | 'lang' | 'k' | 'want' | 'unit' | 'depth' | 'exclude'> & { query?: NormalizedQuery }): QueryState {
+  // Written out field by field, in one order, so that every query's state has the same shape
+  // (the stages' property reads stay monomorphic).
   return {
-    ...init,
+    input: init.input,
+    lang: init.lang,
+    k: init.k,
+    want: init.want,
+    unit: init.unit,
+    depth: init.depth,
+    exclude: init.exclude,
     query: init.query ?? { normalized: '', text: init.input, rulesFired: [], attributes: {}, codes: [], matchable: false },
     vectors: [],
     denseHits: [],

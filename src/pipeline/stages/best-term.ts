@@ -38,7 +38,7 @@ export class BestTermStage implements Stage {
                 score: x.score,
                 term,
                 generator: this.generator,
-                ...(correction ? { hubness: { method: correction.method, before: correction.before.get(x.term)! } } : {}),
+                ...(correction ? { hubness: { method: correction.method, before: correction.before(x.term)! } } : {}),
                 ...(q.parts ? { generators: q.parts(x.term) } : {}),
               },
         );

@@ -133,7 +133,8 @@ export class FusionStage implements Stage {
         if (this.dense.length) q.parts = fused.parts;
       }
       if (q.unit === 'term') {
-        q.ranked = (q.query.written !== undefined ? writtenFormFirst(list, q.query.written, textOf) : list).sort(byTermScore);
+        // The fused list comes ranked; only a lowered perfect match can change its order.
+        q.ranked = q.query.written !== undefined && list.some((x) => x.lexical >= PERFECT) ? writtenFormFirst(list, q.query.written, textOf).sort(byTermScore) : list;
       } else if (q.query.written !== undefined && list.some((x) => x.lexical >= PERFECT)) {
         // Concepts came ranked; only a lowered perfect match can change their order.
         q.ranked = writtenFormFirst(list, q.query.written, textOf).sort((a, b) => compareRanked({ id: this.terms[a.term]!.conceptId, score: a.score }, { id: this.terms[b.term]!.conceptId, score: b.score }));

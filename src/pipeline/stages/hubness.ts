@@ -39,14 +39,14 @@ export class HubnessStage implements Stage {
   run(batch: QueryState[]): void {
     const { config, banks } = this.correction;
     for (const q of batch) {
-      const before = new Map<number, number>();
       const byTerm = new Map<number, RankedTerm>();
-      for (const x of q.ranked) {
-        before.set(x.term, x.score);
+      const scored = new Array<{ item: number; score: number }>(q.ranked.length);
+      q.ranked.forEach((x, i) => {
         byTerm.set(x.term, x);
-      }
-      q.ranked = correctScores(q.ranked.map((x) => ({ item: x.term, score: x.score })), config, banks).map(({ item, score }) => ({ ...byTerm.get(item)!, score }));
-      q.correction = { method: config.method, before };
+        scored[i] = { item: x.term, score: x.score };
+      });
+      q.ranked = correctScores(scored, config, banks).map(({ item, score }) => ({ ...byTerm.get(item)!, score }));
+      q.correction = { method: config.method, before: (term) => byTerm.get(term)?.score };
     }
   }
 
