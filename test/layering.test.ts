@@ -12,7 +12,7 @@ import ts from 'typescript';
 import { ROOT } from './helpers/cli.js';
 
 /** src/'s folders, lowest floor first. */
-const FLOORS = ['core', 'io', 'store', 'vocab', 'normalize', 'lexical', 'encoders', 'vector', 'hubness', 'pipeline', 'modes', 'metrics', 'tuning', 'server', 'cli'];
+const FLOORS = ['core', 'io', 'store', 'vocab', 'normalize', 'lexical', 'lexicon', 'encoders', 'vector', 'hubness', 'pipeline', 'modes', 'metrics', 'tuning', 'server', 'cli'];
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [join(dir, e.name)] : []));
