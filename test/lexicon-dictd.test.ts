@@ -96,6 +96,8 @@ test('a broken index is located: file and line of each bad line, entries past th
       return true;
     },
   );
+  const missing = join(dir, 'missing.index');
+  assert.throws(() => readDictd(missing, dict), (err: unknown) => err instanceof InputError && err.problems[0]!.reason === 'unreadable' && err.problems[0]!.file === missing && /cannot read dictionary index/.test(err.message));
   writeFileSync(dict, 'not gzip');
   assert.throws(() => readDictd(index, dict), (err: unknown) => err instanceof InputError && err.problems[0]!.reason === 'malformed-dictzip' && err.problems[0]!.file === dict);
 });

@@ -14,9 +14,9 @@
  *
  * The `00database…` entries give the dictionary's description and licence.
  */
-import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { InputError, type InputProblem } from '../core/errors.js';
+import { readInput, readInputText } from '../io/read-input.js';
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
@@ -82,12 +82,7 @@ export function readDictd(indexFile: string, dictFile: string): DictdDictionary 
 }
 
 function readDict(file: string): Buffer {
-  let raw: Buffer;
-  try {
-    raw = readFileSync(file);
-  } catch (err) {
-    throw new InputError([{ file, reason: 'unreadable', message: `cannot read dictionary data: ${(err as Error).message}` }]);
-  }
+  const raw = readInput(file, 'dictionary data');
   if (!file.endsWith('.dz') && !file.endsWith('.gz')) return raw;
   try {
     return gunzipSync(raw);
@@ -103,12 +98,7 @@ interface IndexLine {
 }
 
 function readIndex(file: string, dataLength: number): IndexLine[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new InputError([{ file, reason: 'unreadable', message: `cannot read dictionary index: ${(err as Error).message}` }]);
-  }
+  const text = readInputText(file, 'dictionary index');
   const out: IndexLine[] = [];
   const problems: InputProblem[] = [];
   const lines = text.split('\n');

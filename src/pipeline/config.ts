@@ -7,9 +7,9 @@
  * ties, rerank, specificity, decision. Every setting has a documented default, so
  * `{ "name": "p", "generators": [{ "type": "lexical" }] }` is a whole pipeline.
  */
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { InputError } from '../core/errors.js';
+import { readInputText } from '../io/read-input.js';
 import { describeIssue, parseLocated, type Located } from '../io/validate.js';
 import { PAIRWISE_FEATURES } from './pairwise.js';
 
@@ -245,12 +245,6 @@ export function parsePipeline(value: unknown, file = '(pipeline)', at?: Located)
 
 /** Reads a pipeline file: JSON or YAML. */
 export async function loadPipeline(file: string): Promise<PipelineConfig> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new InputError([{ file, reason: 'unreadable', message: `cannot read pipeline: ${(err as Error).message}` }]);
-  }
-  const { value, at } = parseLocated(text, file, 'malformed-pipeline');
+  const { value, at } = parseLocated(readInputText(file, 'pipeline'), file, 'malformed-pipeline');
   return parsePipeline(value, file, at);
 }

@@ -3,9 +3,9 @@
  * variables, then command-line flags, each overriding the one before. Errors name the file,
  * line and field (or the variable) at fault.
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { InputError } from '../core/errors.js';
+import { readInputText } from '../io/read-input.js';
 import { describeIssue, parseLocated } from '../io/validate.js';
 
 export const serveConfigSchema = z.strictObject({
@@ -85,13 +85,7 @@ export function loadServeConfig(options: { file?: string | undefined; env?: Node
   let at: ReturnType<typeof parseLocated>['at'] | undefined;
   const file = options.file;
   if (file) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new InputError([{ file, reason: 'unreadable', message: `cannot read the server configuration: ${err instanceof Error ? err.message : String(err)}` }]);
-    }
-    const parsed = parseLocated(text, file, 'malformed-config');
+    const parsed = parseLocated(readInputText(file, 'the server configuration'), file, 'malformed-config');
     // An empty file is no settings.
     const settings = parsed.value === null ? {} : parsed.value;
     if (!isMapping(settings)) throw new InputError([{ file, reason: 'malformed-config', message: 'the configuration must be a mapping of settings' }]);

@@ -132,13 +132,10 @@ export class FusionStage implements Stage {
         list = fused.list;
         if (this.dense.length) q.parts = fused.parts;
       }
-      if (q.unit === 'term') {
-        // The fused list comes ranked; only a lowered perfect match can change its order.
-        q.ranked = q.query.written !== undefined && list.some((x) => x.lexical >= PERFECT) ? writtenFormFirst(list, q.query.written, textOf).sort(byTermScore) : list;
-      } else if (q.query.written !== undefined && list.some((x) => x.lexical >= PERFECT)) {
-        // Concepts came ranked; only a lowered perfect match can change their order.
-        q.ranked = writtenFormFirst(list, q.query.written, textOf).sort((a, b) => compareRanked({ id: this.terms[a.term]!.conceptId, score: a.score }, { id: this.terms[b.term]!.conceptId, score: b.score }));
-      } else q.ranked = list;
+      // The list comes ranked; only a lowered perfect match can change its order.
+      if (q.query.written === undefined || !list.some((x) => x.lexical >= PERFECT)) q.ranked = list;
+      else if (q.unit === 'term') q.ranked = writtenFormFirst(list, q.query.written, textOf).sort(byTermScore);
+      else q.ranked = writtenFormFirst(list, q.query.written, textOf).sort((a, b) => compareRanked({ id: this.terms[a.term]!.conceptId, score: a.score }, { id: this.terms[b.term]!.conceptId, score: b.score }));
     }
   }
 }

@@ -40,10 +40,9 @@ export class HubnessStage implements Stage {
     const { config, banks } = this.correction;
     for (const q of batch) {
       const byTerm = new Map<number, RankedTerm>();
-      const scored = new Array<{ item: number; score: number }>(q.ranked.length);
-      q.ranked.forEach((x, i) => {
+      const scored = q.ranked.map((x) => {
         byTerm.set(x.term, x);
-        scored[i] = { item: x.term, score: x.score };
+        return { item: x.term, score: x.score };
       });
       q.ranked = correctScores(scored, config, banks).map(({ item, score }) => ({ ...byTerm.get(item)!, score }));
       q.correction = { method: config.method, before: (term) => byTerm.get(term)?.score };
