@@ -20,6 +20,8 @@ export interface RunResult {
   name: string;
   /** Query language when one applies (per-language charts). */
   lang?: string;
+  /** The preset of this run when it is not the benchmark's (the cross-lingual runs). */
+  preset?: string;
   split: string;
   /** Queries scored. */
   n: number;

@@ -14,7 +14,7 @@
  * run regenerates EVALUATION.md and eval/results/report.html. Vocabularies and indexes are
  * cached in $NORMKIT_EVAL_CACHE (default .normkit-eval/) keyed by content.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,6 +22,9 @@ import { z } from 'zod';
 import { pairedBootstrap } from '../src/metrics/bootstrap.js';
 import { DEFAULT_METRICS, evaluateLinker, type EvaluationReport } from '../src/metrics/evaluate.js';
 import type { PipelineConfig } from '../src/pipeline/config.js';
+import { importLexicons } from '../src/lexicon/import.js';
+import { LexiconStore } from '../src/lexicon/store.js';
+import { BuildCache } from '../src/pipeline/cache.js';
 import { Linker } from '../src/pipeline/linker.js';
 import { ABLATIONS, preset } from '../src/pipeline/presets.js';
 import { HUBNESS_METHODS, type HubnessMethod } from '../src/hubness/dbnorm.js';
@@ -43,6 +46,8 @@ const configSchema = z.strictObject({
   loader: z.string(),
   params: z.record(z.string(), z.unknown()).default({}),
   preset: z.string().default('lexical'),
+  /** The preset of the runs whose queries are in another language than the vocabulary (the loader's `targetLang`). */
+  crosslingualPreset: z.string().optional(),
   /** Candidates per query; metrics and Success@k curves go this deep. */
   depth: z.number().int().min(10).default(100),
   /** Metrics besides the headline set. */
@@ -68,6 +73,31 @@ function loadConfigs(): BenchmarkConfig[] {
       return parsed.data;
     });
 }
+
+/**
+ * The bilingual lexicons of the cross-lingual runs: every FreeDict dictionary with English
+ * in NORMKIT_LEXICONS (default /usr/share/dictd, where Debian's dict-freedict-* packages put
+ * them), imported once per set of files. General dictionaries only: no benchmark's data
+ * becomes a lexicon here.
+ */
+function ensureLexicons(store: VocabStore, cacheDir: string): void {
+  const dir = process.env['NORMKIT_LEXICONS'] ?? '/usr/share/dictd';
+  const lexicons = new LexiconStore(store);
+  if (!existsSync(dir)) {
+    if (!lexiconsWarned) process.stdout.write(`no lexicon folder ${dir} (apt-get install dict-freedict-deu-eng …, or set NORMKIT_LEXICONS): cross-lingual runs translate nothing\n`);
+    lexiconsWarned = true;
+    return;
+  }
+  const files = readdirSync(dir).filter((f) => /\.(index|dict|dict\.dz|tei)$/.test(f)).sort();
+  const key = BuildCache.key(files.map((f) => [f, statSync(join(dir, f)).size, statSync(join(dir, f)).mtimeMs]));
+  const marker = join(cacheDir, 'lexicons.key');
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === key && lexicons.list().length) return;
+  const t0 = performance.now();
+  const imported = importLexicons(lexicons, dir, { to: 'en' });
+  writeFileSync(marker, key);
+  process.stdout.write(`imported ${imported.length} lexicons from ${dir} (${imported.reduce((s, l) => s + l.entries, 0)} pairs) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+}
+let lexiconsWarned = false;
 
 /** Imports a run's vocabulary once per content (checksum) and returns its store name. */
 async function ensureVocabulary(store: VocabStore, cacheDir: string, spec: VocabularySpec): Promise<string> {
@@ -115,7 +145,9 @@ async function runOne(
   options: { fast: boolean; ablate: boolean; hubness?: HubnessMethod | undefined },
 ): Promise<RunResult> {
   const vocabulary = await ensureVocabulary(store, cacheDir, run.vocabulary);
-  const preset0 = options.fast ? fastTraining(preset(config.preset)) : preset(config.preset);
+  const presetName = config.crosslingualPreset && run.lang && run.targetLang && run.lang !== run.targetLang ? config.crosslingualPreset : config.preset;
+  const preset0 = options.fast ? fastTraining(preset(presetName)) : preset(presetName);
+  if (preset0.translate) ensureLexicons(store, cacheDir);
   const base = options.hubness ? { ...preset0, hubness: { ...preset0.hubness, method: options.hubness } } : preset0;
   const pipeline: PipelineConfig = run.filterTypes ? { ...base, filter: { types: run.filterTypes } } : base;
   const metrics = [...DEFAULT_METRICS, ...config.metrics.filter((m) => !DEFAULT_METRICS.includes(m))];
@@ -168,6 +200,7 @@ async function runOne(
     return {
       name: run.name,
       ...(run.lang ? { lang: run.lang } : {}),
+      ...(presetName !== config.preset ? { preset: presetName } : {}),
       split: run.split,
       n: report.n,
       dropped,

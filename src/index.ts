@@ -40,6 +40,14 @@ export { linkFile } from './modes/link-file.js';
 export { mapVocabulary } from './modes/map.js';
 export type { MapResult } from './modes/map.js';
 
+// Bilingual lexicons and query translation
+export { LexiconStore } from './lexicon/store.js';
+export type { LexiconInfo } from './lexicon/store.js';
+export { importLexicons } from './lexicon/import.js';
+export { fetchLexicon } from './lexicon/fetch.js';
+export { Translator } from './lexicon/translator.js';
+export type { QueryTranslation } from './lexicon/translator.js';
+
 // Encoders and vector indexes
 export type { Encoder } from './encoders/encoder.js';
 export { openAnyEncoder } from './encoders/open.js';

@@ -89,9 +89,11 @@ export const melo: Loader = async ({ shared, params }) => {
   };
   const runs: LoadedRun[] = datasets.map((d) => {
     const queries = readJsonlFile<Query>(join(dir, d['queries_file']!)).map((q) => ({ ...q, qid: String(q.qid), lang: d['query_lang']! }));
+    const corpusLangs = [...new Set(d['corpus_files']!.split(/[\s,]+/).filter(Boolean).map((f) => /-([a-z]{2})\.jsonl$/.exec(f)?.[1]))];
     return {
       name: d['dataset']!,
       lang: d['query_lang']!,
+      ...(corpusLangs.length === 1 && corpusLangs[0] ? { targetLang: corpusLangs[0] } : {}),
       split: 'test',
       vocabulary: corpusOf(d['corpus_files']!.split(/[\s,]+/).filter(Boolean)),
       queries,

@@ -158,7 +158,7 @@ export const mantra: Loader = async ({ shared }) => {
       byLang.set(d.lang, list);
     }
   }
-  const runs: LoadedRun[] = [...byLang.entries()].sort().map(([lang, queries]) => ({ name: lang, lang, split: 'test', vocabulary, queries, dropped: {} }));
+  const runs: LoadedRun[] = [...byLang.entries()].sort().map(([lang, queries]) => ({ name: lang, lang, targetLang: 'en', split: 'test', vocabulary, queries, dropped: {} }));
   return {
     runs,
     notes: ['Mantra GSC has no UMLS here: each mention is linked against the English names of the 1,364 concepts the corpus uses (a closed set, easier than full UMLS).'],
@@ -188,7 +188,7 @@ export const quaero: Loader = async ({ shared, params }) => {
     }
   }
   return {
-    runs: [{ name: split, lang: 'fr', split, vocabulary, queries, dropped }],
+    runs: [{ name: split, lang: 'fr', targetLang: 'en', split, vocabulary, queries, dropped }],
     notes: ['QUAERO has no concept names: only mentions whose CUIs appear in the Mantra GSC concept table can be scored (a small, easier subset).'],
   };
 };
@@ -209,7 +209,7 @@ export const codiesp: Loader = async ({ shared, params }) => {
   const seen = new Set<string>();
   const unique = queries.filter((q) => (seen.has(q.qid) ? (count(dropped, 'duplicate annotation'), false) : (seen.add(q.qid), true)));
   return {
-    runs: [{ name: split, lang: 'es', split, vocabulary: { key: 'icd10cm-2019', format: 'icd10cm', files: [join(shared, 'icd10cm', 'icd10cm_2019.tsv')] }, queries: unique, dropped }],
+    runs: [{ name: split, lang: 'es', targetLang: 'en', split, vocabulary: { key: 'icd10cm-2019', format: 'icd10cm', files: [join(shared, 'icd10cm', 'icd10cm_2019.tsv')] }, queries: unique, dropped }],
     notes: ['CodiEsp diagnoses (Spanish clinical cases) linked to English ICD-10-CM 2019 descriptions: cross-lingual, so a lexical matcher scores low.'],
   };
 };
@@ -233,7 +233,7 @@ export const hpoTranslations: Loader = async ({ shared, params }) => {
       const qid = `${r['hp_id']}/${lang}/${i}`;
       queries.push({ qid, text: r['translation']!, gold: [r['hp_id']!], lang: r['status'] === 'NOT_TRANSLATED' ? 'en' : lang });
     });
-    runs.push({ name: lang, lang, split, vocabulary, queries, dropped });
+    runs.push({ name: lang, lang, targetLang: 'en', split, vocabulary, queries, dropped });
   }
   return { runs, notes };
 };

@@ -14,7 +14,10 @@ export type VocabularySpec =
 
 export interface LoadedRun {
   name: string;
+  /** The queries' language. */
   lang?: string;
+  /** The vocabulary's language, when the run is cross-lingual or can be (the benchmark's `crosslingualPreset` runs it when it differs from `lang`). */
+  targetLang?: string;
   split: string;
   vocabulary: VocabularySpec;
   queries: Query[];

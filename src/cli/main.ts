@@ -10,6 +10,7 @@ import { addApiKeyCommands } from './commands/apikey.js';
 import { addBuildCommand } from './commands/build.js';
 import { addDemoCommand } from './commands/demo.js';
 import { addEvalCommand } from './commands/eval.js';
+import { addLexiconCommands } from './commands/lexicon.js';
 import { addLinkCommand } from './commands/link.js';
 import { addMapCommand } from './commands/map.js';
 import { addModelCommands } from './commands/model.js';
@@ -30,6 +31,7 @@ export function createProgram(): Program {
     .exitOverride();
   // The order of the top-level help.
   addVocabCommands(program);
+  addLexiconCommands(program);
   addModelCommands(program);
   addBuildCommand(program);
   addLinkCommand(program);

@@ -75,7 +75,7 @@ export function langsOption(description: string) {
 
 /** `--lang <code>`: the language of the text being linked. */
 export function textLangOption() {
-  return new Option('--lang <code>', "the text's language (picks the stemmer)");
+  return new Option('--lang <code>', "the text's language (picks the stemmer; the cross-lingual presets translate from it)");
 }
 
 /**

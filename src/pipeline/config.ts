@@ -162,6 +162,24 @@ export const specificitySchema = z.strictObject({
   depth: z.number().int().min(2).max(1000).default(30),
 });
 
+/**
+ * Query translation (src/pipeline/stages/translate.ts): a query in another language than
+ * the vocabulary's is translated word by word through every lexicon in the store for the
+ * language pair (normkit lexicon import), and the generators search the translations too.
+ */
+export const translateSchema = z.strictObject({
+  /** The vocabulary's language (default: its most common term language). */
+  to: z.string().min(2).optional(),
+  /** A translation's scores count this much against the query's own (1: equal; below 1, a direct match wins ties). */
+  weight: z.number().min(0).max(2).default(1),
+  /** The bag of every kept alternative counts this much of `weight` (0: searched not at all). */
+  bagWeight: z.number().min(0).max(1).default(0.9),
+  /** Translations kept per word (more: more recall, more noise in the bag). */
+  alternatives: z.number().int().min(1).max(20).default(3),
+  /** A query without a language gets one from a language detector (eld), among the languages the lexicons translate; false: such queries are not translated. */
+  detect: z.boolean().default(true),
+});
+
 export const pipelineSchema = z.strictObject({
   name: z.string().min(1),
   description: z.string().optional(),
@@ -192,6 +210,7 @@ export const pipelineSchema = z.strictObject({
   generators: z
     .tuple([lexicalSchema])
     .rest(denseSchema),
+  translate: translateSchema.optional(),
   fusion: fusionSchema.default({ method: 'weighted', rrfK: 60 }),
   /** Hubness correction of the generator's term scores (src/hubness/dbnorm.ts, docs/hubness.md). */
   hubness: hubnessSchema.default(() => hubnessSchema.parse({})),
@@ -215,6 +234,7 @@ export type FusionConfig = z.infer<typeof fusionSchema>;
 export type DecisionConfig = z.infer<typeof decisionSchema>;
 export type SpecificityConfig = z.infer<typeof specificitySchema>;
 export type RerankConfig = z.infer<typeof rerankSchema>;
+export type TranslateConfig = z.infer<typeof translateSchema>;
 
 /** Validates a configuration object; errors name the field (and its line, for a file). */
 export function parsePipeline(value: unknown, file = '(pipeline)', at?: Located): PipelineConfig {

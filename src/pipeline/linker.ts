@@ -165,6 +165,8 @@ export class Linker {
 
 function resultOf(q: QueryState): LinkResult {
   const { normalized, rulesFired, attributes, codes } = q.query;
-  return { input: q.input, normalized, rulesFired, attributes, codes, candidates: q.candidates, ...(q.nil !== undefined ? { nil: q.nil } : {}) };
+  const t = q.translation;
+  const translation = t ? { translation: { from: t.from, to: t.to, text: t.text, words: t.words.map((w) => ({ source: w.source, via: w.via, targets: w.targets.map((x) => x.text) })) } } : {};
+  return { input: q.input, normalized, rulesFired, attributes, codes, ...translation, candidates: q.candidates, ...(q.nil !== undefined ? { nil: q.nil } : {}) };
 }
 

@@ -85,6 +85,22 @@ PRESETS['map'] = {
   generators: [{ type: 'lexical', n: 3, sublinearTf: true, bm25Weight: 0.3, k: 100 }],
 };
 
+// Cross-lingual: queries in another language than the vocabulary's are translated word by
+// word through every bilingual lexicon in the store for the pair (normkit lexicon import),
+// and the generators search the translations too (src/pipeline/stages/translate.ts).
+PRESETS['crosslingual'] = {
+  ...PRESETS['jobs']!,
+  name: 'crosslingual',
+  description: 'job titles in any language with a lexicon: the jobs preset, with queries in other languages translated word by word through the store\'s bilingual lexicons and the translations searched too',
+  translate: {},
+};
+PRESETS['medical-crosslingual'] = {
+  ...PRESETS['medical']!,
+  name: 'medical-crosslingual',
+  description: 'clinical mentions in any language with a lexicon: the medical preset, with queries in other languages translated word by word through the store\'s bilingual lexicons and the translations searched too',
+  translate: {},
+};
+
 export const DEFAULT_PRESET = 'lexical';
 
 export function presetNames(): string[] {

@@ -44,9 +44,20 @@ export interface LinkResult {
   attributes: Record<string, string[]>;
   /** Codes found in the text; those in the vocabulary are the first candidates. */
   codes: FoundCode[];
+  /** The query translated into the vocabulary's language (the translate stage), word by word: what the generators also searched. */
+  translation?: TranslationExplained;
   candidates: LinkCandidate[];
   /** True when the best candidate's confidence is below the pipeline's NIL threshold (the candidates are still listed). */
   nil?: boolean;
+}
+
+export interface TranslationExplained {
+  from: string;
+  to: string;
+  /** Each word's best translation. */
+  text: string;
+  /** Per word (or headword phrase): how it was found (exact, stem, prefix, compound, phrase, none) and its kept translations. */
+  words: Array<{ source: string; via: string; targets: string[] }>;
 }
 
 /** A cosine this close to 1 is an exact match of the normalized texts. */

@@ -4,6 +4,7 @@
  * query's `QueryState` and writes its own part:
  *
  *   normalize  query                          the match key, attributes, codes, the text as written
+ *   translate  translation, translations      the query in the vocabulary's language (lexicons)
  *   dense      vectors, denseHits             each dense generator's nearest terms
  *   lexical    lexicalHits                    the lexical generator's terms (or concepts)
  *   fusion     ranked, parts                  one score per term, the written form first, ranked
@@ -20,6 +21,7 @@
  * stage out of this pipeline.
  */
 import type { IndexedTerm } from '../lexical/lexical-index.js';
+import type { QueryTranslation } from '../lexicon/translator.js';
 import type { VocabStore } from '../store/store.js';
 import type { BuildCache } from './cache.js';
 import type { PipelineConfig } from './config.js';
@@ -59,6 +61,10 @@ export interface QueryState {
   /** Concepts this query does not count (a hubness bank item's own concept). */
   readonly exclude: ReadonlySet<string> | undefined;
   query: NormalizedQuery;
+  /** The query translated into the vocabulary's language (translate stage), when it was. */
+  translation: QueryTranslation | undefined;
+  /** Texts the generators search besides the query, each with the weight of its scores. */
+  translations: Array<{ text: string; lang: string; weight: number }>;
   /** Per dense generator, the query's vectors (its normalized text, and the text as written when it embeds differently). */
   vectors: Float32Array[][];
   /** Per dense generator, its nearest terms, best first. */
@@ -88,6 +94,8 @@ export function queryState(init: Pick<QueryState, 'input' | 'lang' | 'k' | 'want
     depth: init.depth,
     exclude: init.exclude,
     query: init.query ?? { normalized: '', text: init.input, rulesFired: [], attributes: {}, codes: [], matchable: false },
+    translation: undefined,
+    translations: [],
     vectors: [],
     denseHits: [],
     lexicalHits: [],

@@ -118,6 +118,33 @@ export const MIGRATIONS: readonly string[] = [
     updated_at TEXT NOT NULL
   );
   `,
+  // v5: bilingual lexicons (normkit lexicon import; src/lexicon/store.ts reads and writes
+  // them). One row per translation pair: a source-language headword and a target-language
+  // translation (each with its match key, foldText), and the sense's rank (1 = first sense).
+  `
+  CREATE TABLE lexicons (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,
+    from_lang   TEXT NOT NULL,
+    to_lang     TEXT NOT NULL,
+    format      TEXT NOT NULL,
+    source      TEXT NOT NULL,
+    description TEXT NOT NULL,
+    licence     TEXT NOT NULL,
+    checksum    TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    entries     INTEGER NOT NULL
+  );
+  CREATE TABLE lexicon_entries (
+    lexicon INTEGER NOT NULL REFERENCES lexicons(id) ON DELETE CASCADE,
+    source  TEXT NOT NULL,
+    norm    TEXT NOT NULL,
+    target  TEXT NOT NULL,
+    target_norm TEXT NOT NULL,
+    rank    INTEGER NOT NULL
+  );
+  CREATE INDEX lexicon_entries_by_lexicon ON lexicon_entries (lexicon);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

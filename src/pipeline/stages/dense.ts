@@ -5,7 +5,8 @@
  * A batch is encoded at once per generator. With `normalize.raw: also | dense` a query is
  * encoded as written too, when that differs from the pack's output; the two vectors are
  * searched and each term keeps its better score. When both texts embed to the same vector
- * (the encoder folds case as well), one search is made, not the same one twice.
+ * (the encoder folds case as well), one search is made, not the same one twice. A
+ * translated query's translations (stages/translate.ts) are encoded and searched too.
  *
  * It runs before the lexical generator: under weighted fusion the lexical search scores
  * the terms the dense generators found in the same pass (stages/lexical.ts).
@@ -28,14 +29,15 @@ export class DenseStage implements Stage {
 
   async run(batch: QueryState[]): Promise<void> {
     const both = (q: QueryState): boolean => q.query.raw !== undefined && q.input !== q.query.text;
-    const texts = batch.flatMap((q) => (both(q) ? [q.query.text, q.input] : [q.query.text]));
+    const texts = batch.flatMap((q) => [...(both(q) ? [q.query.text, q.input] : [q.query.text]), ...q.translations.map((t) => t.text)]);
     const vectors: Float32Array[][] = [];
     for (const d of this.generators) vectors.push(await d.embed(texts));
     let at = 0;
     for (const q of batch) {
       const n = both(q) ? 2 : 1;
-      q.vectors = vectors.map((v) => (n === 2 && sameVector(v[at]!, v[at + 1]!) ? [v[at]!] : v.slice(at, at + n)));
-      at += n;
+      const extra = q.translations.length;
+      q.vectors = vectors.map((v) => [...(n === 2 && sameVector(v[at]!, v[at + 1]!) ? [v[at]!] : v.slice(at, at + n)), ...v.slice(at + n, at + n + extra)]);
+      at += n + extra;
       if (q.query.matchable) q.denseHits = this.generators.map((d, gi) => this.nearest(d, q.vectors[gi]!, Math.min(q.depth, d.config.k), q.exclude));
     }
   }

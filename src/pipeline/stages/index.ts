@@ -19,9 +19,11 @@ import { normalizeStage } from './normalize.js';
 import { rerankStage } from './rerank.js';
 import { specificityStage } from './specificity.js';
 import { tiesStage } from './ties.js';
+import { translateStage } from './translate.js';
 
 export const STAGES: readonly StageDefinition[] = [
   normalizeStage,
+  translateStage,
   denseStage,
   lexicalStage,
   fusionStage,

@@ -30,26 +30,57 @@ export class LexicalStage implements Stage {
       if (!q.query.matchable) continue;
       const raw = this.options.searchRaw && q.query.raw !== undefined && q.query.raw !== q.query.normalized ? q.query.raw : undefined;
       q.lexicalHits = q.unit === 'term' ? this.terms(q, raw) : this.concepts(q, raw);
+      if (q.translations.length) q.lexicalHits = this.withTranslations(q);
     }
   }
 
-  private terms(q: QueryState, raw: string | undefined): RankedTerm[] {
+  /** The query's hits merged with its translations' (each scaled by its weight): every term or concept at its best. */
+  private withTranslations(q: QueryState): RankedTerm[] {
+    const best = new Map<number, RankedTerm>();
+    const keep = (h: RankedTerm): void => {
+      const prev = best.get(h.term);
+      if (!prev || h.score > prev.score) best.set(h.term, h);
+    };
+    q.lexicalHits.forEach(keep);
+    for (const t of q.translations) {
+      const hits = q.unit === 'term' ? this.terms(q, undefined, t.text, t.lang) : this.concepts(q, undefined, t.text, t.lang);
+      for (const h of hits) keep(t.weight === 1 ? h : { ...h, score: h.score * t.weight, lexical: h.lexical * t.weight });
+    }
+    const merged = [...best.values()];
+    if (q.unit === 'term') return merged.sort((a, b) => b.score - a.score || a.term - b.term).slice(0, q.depth);
+    this.positions ??= new Map(this.index.terms.map((t, i) => [t, i]));
+    const terms = this.index.terms;
+    return merged.sort((a, b) => compareRanked({ id: terms[a.term]!.conceptId, score: a.score }, { id: terms[b.term]!.conceptId, score: b.score })).filter(firstPerConcept(terms)).slice(0, Math.min(q.want, this.config.k));
+  }
+
+  private terms(q: QueryState, raw: string | undefined, text = q.query.normalized, lang = q.lang): RankedTerm[] {
     const exclude = q.exclude && q.exclude.size ? q.exclude : undefined;
     const also = this.options.scoreDenseTerms && q.denseHits.length ? new Set(q.denseHits.flatMap((l) => l.map((h) => h.term))) : undefined;
     const common = this.config.commonGrams;
-    const options = { ...(q.lang ? { lang: q.lang } : {}), ...(exclude ? { exclude } : {}), ...(also ? { also } : {}), ...(common !== undefined ? { commonGrams: common } : {}) };
-    const hits = raw !== undefined ? this.index.searchTermsEither(q.query.normalized, raw, q.depth, options) : this.index.searchTerms(q.query.normalized, q.depth, options);
+    const options = { ...(lang ? { lang } : {}), ...(exclude ? { exclude } : {}), ...(also ? { also } : {}), ...(common !== undefined ? { commonGrams: common } : {}) };
+    const hits = raw !== undefined ? this.index.searchTermsEither(text, raw, q.depth, options) : this.index.searchTerms(text, q.depth, options);
     return hits.map((h) => ({ term: h.term, score: h.score, lexical: h.score }));
   }
 
-  private concepts(q: QueryState, raw: string | undefined): RankedTerm[] {
+  private concepts(q: QueryState, raw: string | undefined, text = q.query.normalized, lang = q.lang): RankedTerm[] {
     const depth = Math.min(q.want, this.config.k);
-    const search = q.lang ? { lang: q.lang } : {};
-    let matches = this.index.search(q.query.normalized, depth, search);
+    const search = lang ? { lang } : {};
+    let matches = this.index.search(text, depth, search);
     if (raw !== undefined) matches = bestPerConcept([...matches, ...this.index.search(raw, depth, search)]).slice(0, depth);
     this.positions ??= new Map(this.index.terms.map((t, i) => [t, i]));
     return matches.map((m) => ({ term: this.positions!.get(m.term)!, score: m.score, lexical: m.score, views: m.views }));
   }
+}
+
+/** A filter that keeps each concept's first term of a list. */
+function firstPerConcept(terms: readonly IndexedTerm[]): (h: RankedTerm) => boolean {
+  const seen = new Set<string>();
+  return (h) => {
+    const id = terms[h.term]!.conceptId;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  };
 }
 
 /** Each concept once, with its best match, in ranking order. */

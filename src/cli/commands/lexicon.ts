@@ -1,0 +1,100 @@
+/** `normkit lexicon …`: import, list, inspect and remove the store's bilingual lexicons. */
+import { InvalidArgumentError } from '@commander-js/extra-typings';
+import { UsageError } from '../../core/errors.js';
+import { LANG_RE } from '../../io/validate.js';
+import { terminalProgress } from '../../core/progress.js';
+import { fetchLexicon, FREEDICT_DATABASE } from '../../lexicon/fetch.js';
+import { lexiconFromVocabulary } from '../../lexicon/from-vocab.js';
+import { importLexicons } from '../../lexicon/import.js';
+import { LexiconStore } from '../../lexicon/store.js';
+import { dataDirOf, jsonOption, withStore, type Program } from '../options.js';
+import { print } from '../output.js';
+import { renderLexiconImport, renderLexiconList, renderLexiconStats } from '../render/lexicon.js';
+
+function langCode(value: string): string {
+  if (!LANG_RE.test(value)) throw new InvalidArgumentError('expected one language code, e.g. de or deu');
+  return value;
+}
+
+export function addLexiconCommands(program: Program): void {
+  const lexicon = program.command('lexicon').description('bilingual lexicons for cross-lingual linking (FreeDict, your own TSV, a vocabulary\'s translations)').exitOverride();
+
+  lexicon
+    .command('import')
+    .description('import a dictionary file or a folder of them (e.g. /usr/share/dictd); all are read and checked, then written in one transaction')
+    .argument('[path]', 'a dictd .index (with .dict.dz beside it), a FreeDict .tei, a .tsv of source<TAB>target[<TAB>rank], or a folder')
+    .option('--from <lang>', 'source language (default: from the FreeDict file name; a folder: only dictionaries with this language)', langCode)
+    .option('--to <lang>', 'target language (likewise)', langCode)
+    .option('-n, --name <name>', 'lexicon name (default: the file name)')
+    .option('--licence <text>', 'licence to record when the file does not state one (a TSV)')
+    .option('--from-vocab <vocabulary>', 'make the lexicon from an imported vocabulary\'s terms in --from and --to (same concept, two languages) instead of a file')
+    .addOption(jsonOption('print the imported lexicons as JSON'))
+    .action(async (path, opts, cmd) => {
+      await withStore(cmd, (store) => {
+        const lexicons = new LexiconStore(store);
+        const t0 = performance.now();
+        let imported;
+        if (opts.fromVocab) {
+          if (path) throw new UsageError('give a path or --from-vocab, not both');
+          if (!opts.from || !opts.to) throw new UsageError('--from-vocab needs --from and --to');
+          const read = lexiconFromVocabulary(store, opts.fromVocab, opts.from, opts.to, opts.name);
+          imported = lexicons.replaceMany([read]);
+        } else {
+          if (!path) throw new UsageError('give a dictionary file or folder to import (or --from-vocab <vocabulary>)');
+          imported = importLexicons(lexicons, path, { ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}), ...(opts.name ? { name: opts.name } : {}), ...(opts.licence ? { licence: opts.licence } : {}) });
+        }
+        const seconds = (performance.now() - t0) / 1000;
+        print(opts.json, { lexicons: imported, seconds }, () => renderLexiconImport(imported, seconds));
+      });
+    });
+
+  lexicon
+    .command('fetch')
+    .description('download a FreeDict dictionary release (dictd), verify its checksum, unpack and import it')
+    .argument('<pair>', 'language pair, FreeDict\'s names or ISO 639-1: deu-eng, de-en')
+    .option('--database <url|file>', 'the FreeDict database listing the releases', FREEDICT_DATABASE)
+    .option('--download-only', 'download, verify and unpack, but do not import')
+    .addOption(jsonOption('print the result as JSON'))
+    .action(async (pair, opts, cmd) => {
+      await withStore(cmd, async (store) => {
+        const r = await fetchLexicon(pair, { dataDir: dataDirOf(cmd), store: new LexiconStore(store), database: opts.database, importAfter: !opts.downloadOnly, ...(opts.json ? {} : { progress: terminalProgress() }) });
+        print(opts.json, r, () => `${r.downloaded ? 'downloaded' : 'already had'} FreeDict ${r.pair} ${r.version} (${r.url}) in ${r.directory}${r.lexicons.length ? `\n${renderLexiconImport(r.lexicons, 0).split('\n').slice(1).join('\n')}` : ''}`);
+      });
+    });
+
+  lexicon
+    .command('list')
+    .description('list the imported lexicons')
+    .addOption(jsonOption())
+    .action(async (opts, cmd) => {
+      await withStore(cmd, (store) => {
+        const list = new LexiconStore(store).list();
+        print(opts.json, list, () => renderLexiconList(list));
+      });
+    });
+
+  lexicon
+    .command('stats')
+    .description('a lexicon\'s languages, source, licence and counts')
+    .argument('<name>', 'lexicon name')
+    .addOption(jsonOption())
+    .action(async (name, opts, cmd) => {
+      await withStore(cmd, (store) => {
+        const s = new LexiconStore(store).stats(name);
+        print(opts.json, s, () => renderLexiconStats(s));
+      });
+    });
+
+  lexicon
+    .command('remove')
+    .description('remove a lexicon from the store')
+    .argument('<name>', 'lexicon name')
+    .action(async (name, _opts, cmd) => {
+      await withStore(cmd, (store) => {
+        const lexicons = new LexiconStore(store);
+        lexicons.info(name); // a located "no lexicon named …" (exit 4) when there is none
+        lexicons.remove(name);
+        process.stdout.write(`removed lexicon ${name}\n`);
+      });
+    });
+}
