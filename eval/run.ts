@@ -75,8 +75,8 @@ function loadConfigs(): BenchmarkConfig[] {
 }
 
 /**
- * The bilingual lexicons of the cross-lingual runs: every FreeDict dictionary with English
- * in NORMKIT_LEXICONS (default /usr/share/dictd, where Debian's dict-freedict-* packages put
+ * The bilingual lexicons of the cross-lingual runs: every FreeDict dictionary in
+ * NORMKIT_LEXICONS (default /usr/share/dictd, where Debian's dict-freedict-* packages put
  * them), imported once per set of files. General dictionaries only: no benchmark's data
  * becomes a lexicon here.
  */
@@ -93,7 +93,7 @@ function ensureLexicons(store: VocabStore, cacheDir: string): void {
   const marker = join(cacheDir, 'lexicons.key');
   if (existsSync(marker) && readFileSync(marker, 'utf8') === key && lexicons.list().length) return;
   const t0 = performance.now();
-  const imported = importLexicons(lexicons, dir, { to: 'en' });
+  const imported = importLexicons(lexicons, dir);
   writeFileSync(marker, key);
   process.stdout.write(`imported ${imported.length} lexicons from ${dir} (${imported.reduce((s, l) => s + l.entries, 0)} pairs) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
 }

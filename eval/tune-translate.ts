@@ -5,7 +5,7 @@
  * medical-crosslingual preset and the lexicons of NORMKIT_LEXICONS (default
  * /usr/share/dictd). MELO has no dev split, so its runs are never tuned on.
  *
- * Usage: tsx eval/tune-translate.ts weight:bagWeight:alternatives ... (e.g. 1:0.9:3 0.9:0.8:3)
+ * Usage: tsx eval/tune-translate.ts weight:bagWeight:alternatives[:pivots 0|1] ... (e.g. 0.8:1:3 0.9:0.8:3:0)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,19 +25,19 @@ const DEV = [
 ];
 
 const grid = process.argv.slice(2).map((a) => {
-  const [weight, bagWeight, alternatives] = a.split(':').map(Number);
-  return { weight: weight!, bagWeight: bagWeight ?? 0.9, alternatives: alternatives ?? 3 };
+  const [weight, bagWeight, alternatives, pivots] = a.split(':').map(Number);
+  return { weight: weight!, bagWeight: bagWeight ?? 1, alternatives: alternatives ?? 3, pivots: (pivots ?? 1) > 0 };
 });
 const shared = sharedDataDir();
 if (!shared || grid.length === 0 || grid.some((g) => !(g.weight >= 0) || !(g.bagWeight >= 0) || !(g.alternatives >= 1))) {
-  process.stderr.write(shared ? 'usage: tsx eval/tune-translate.ts weight:bagWeight:alternatives ...\n' : 'needs ../shared/data (or $NORMKIT_SHARED_DATA)\n');
+  process.stderr.write(shared ? 'usage: tsx eval/tune-translate.ts weight:bagWeight:alternatives[:pivots 0|1] ...\n' : 'needs ../shared/data (or $NORMKIT_SHARED_DATA)\n');
   process.exit(2);
 }
 
 const work = mkdtempSync(join(tmpdir(), 'normkit-tune-translate-'));
 const store = VocabStore.open(join(work, 'tune.db'));
 try {
-  importLexicons(new LexiconStore(store), process.env['NORMKIT_LEXICONS'] ?? '/usr/share/dictd', { to: 'en' });
+  importLexicons(new LexiconStore(store), process.env['NORMKIT_LEXICONS'] ?? '/usr/share/dictd');
   const runs: Array<{ name: string; vocabulary: string; filterTypes: string[] | undefined; extra: Parameters<typeof Linker.build>[3]; queries: Array<{ text: string; gold: string[]; lang?: string }> }> = [];
   const imported = new Map<string, string>();
   for (const d of DEV) {
@@ -55,7 +55,7 @@ try {
     }
   }
   const base = preset('medical-crosslingual');
-  for (const g of [{ weight: -1, bagWeight: 0, alternatives: 1 }, ...grid]) {
+  for (const g of [{ weight: -1, bagWeight: 0, alternatives: 1, pivots: false }, ...grid]) {
     const cells: string[] = [];
     const scores: number[] = [];
     for (const r of runs) {
@@ -72,7 +72,7 @@ try {
         await linker.close();
       }
     }
-    const label = g.weight < 0 ? 'no translation' : `weight ${g.weight} bag ${g.bagWeight} alternatives ${g.alternatives}`;
+    const label = g.weight < 0 ? 'no translation' : `weight ${g.weight} bag ${g.bagWeight} alternatives ${g.alternatives} pivots ${g.pivots ? 'on' : 'off'}`;
     process.stdout.write(`${label}: mean ${(scores.reduce((a, b) => a + b, 0) / scores.length).toFixed(4)}\n  ${cells.join('  ')}\n`);
   }
 } finally {

@@ -164,7 +164,7 @@ test('eval CLI errors: unknown preset, conflicting options, invalid pipeline fil
   const { vocab, queries } = files(dir);
   const bad = runCli(['eval', vocab, queries, '--preset', 'nope'], dir);
   assert.equal(bad.status, 2);
-  assert.match(bad.stderr, /unknown preset "nope" \(known: lexical, jobs, medical, map\)/);
+  assert.match(bad.stderr, /unknown preset "nope" \(known: lexical, jobs, medical, map, crosslingual, medical-crosslingual\)/);
   const both = runCli(['eval', vocab, queries, '--preset', 'lexical', '--pipeline', 'x.json'], dir);
   assert.equal(both.status, 2);
   const pipe = join(dir, 'pipe.json');

@@ -53,6 +53,8 @@ export interface DirectedPair extends LexiconPair {
   targetKey: string;
   lexicon: string;
   reversed: boolean;
+  /** What the pair counts, when not 1 (a pair through a pivot language: its second step's weight). */
+  weight?: number;
 }
 
 interface LexiconRow {

@@ -18,7 +18,8 @@
  * "hepatomegaly" in the char n-gram view); a stop word of the language is dropped.
  *
  * Each headword's translations are weighted: sense rank r gives 1/√r, a lexicon read
- * backwards (English→X used as X→English) counts `REVERSED_WEIGHT`, and lexicons that agree
+ * backwards (English→X used as X→English) counts `REVERSED_WEIGHT`, a pair through a pivot
+ * language its own weight, and lexicons that agree
  * add up; the best is 1, and the `alternatives` best are kept. The result is the translation
  * with each word's best choice, and a bag with every kept alternative.
  */
@@ -97,7 +98,7 @@ export function buildTranslationTable(pairs: Iterable<DirectedPair>, options: Tr
     if (!key || !p.targetKey || wordCount(key) > maxPhrase || wordCount(p.targetKey) > MAX_TARGET_WORDS) continue;
     let m = raw.get(key);
     if (!m) raw.set(key, (m = new Map()));
-    const w = (p.reversed ? REVERSED_WEIGHT : 1) / Math.sqrt(Math.max(1, p.rank));
+    const w = ((p.reversed ? REVERSED_WEIGHT : 1) * (p.weight ?? 1)) / Math.sqrt(Math.max(1, p.rank));
     const prev = m.get(p.targetKey);
     if (prev) prev.weight += w;
     else m.set(p.targetKey, { text: p.target.trim(), weight: w });

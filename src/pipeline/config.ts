@@ -170,12 +170,21 @@ export const specificitySchema = z.strictObject({
 export const translateSchema = z.strictObject({
   /** The vocabulary's language (default: its most common term language). */
   to: z.string().min(2).optional(),
-  /** A translation's scores count this much against the query's own (1: equal; below 1, a direct match wins ties). */
-  weight: z.number().min(0).max(2).default(1),
+  /**
+   * A translation's scores count this much against the query's own (1: equal; below 1, a
+   * direct match wins ties). Chosen with bagWeight on the cross-lingual dev splits (HPO
+   * translations, QUAERO, CodiEsp; eval/tune-translate.ts, docs/crosslingual.md).
+   */
+  weight: z.number().min(0).max(2).default(0.8),
   /** The bag of every kept alternative counts this much of `weight` (0: searched not at all). */
-  bagWeight: z.number().min(0).max(1).default(0.9),
+  bagWeight: z.number().min(0).max(1).default(1),
   /** Translations kept per word (more: more recall, more noise in the bag). */
   alternatives: z.number().int().min(1).max(20).default(3),
+  /**
+   * Headwords the direct lexicons lack are translated through a third language with lexicons
+   * to both sides (e.g. sv → de → en): they matter where the direct dictionary is small.
+   */
+  pivots: z.boolean().default(true),
   /** A query without a language gets one from a language detector (eld), among the languages the lexicons translate; false: such queries are not translated. */
   detect: z.boolean().default(true),
 });

@@ -128,6 +128,14 @@ export const ABLATIONS: Record<string, { description: string; apply(config: Pipe
       return { ...c, normalize: rest };
     },
   },
+  translate: {
+    description: 'no query translation (the query searched as it is)',
+    apply: (c) => {
+      if (!c.translate) return undefined;
+      const { translate: _translate, ...rest } = c;
+      return rest;
+    },
+  },
   hubness: {
     description: 'no hubness correction',
     apply: (c) => (c.hubness.method === 'none' ? undefined : { ...c, hubness: { ...c.hubness, method: 'none' } }),

@@ -7,7 +7,9 @@
  * hubness correction) it searches the query's `depth` best terms instead; under weighted
  * fusion it also scores the terms the dense generators found, in the same pass, so every
  * fused term has its exact lexical score. With `normalize.raw: also` the text as written
- * is searched too and each term keeps its better score.
+ * is searched too and each term keeps its better score. A translated query's translations
+ * (stages/translate.ts) are searched too, each in the vocabulary's language, and every term
+ * keeps its best score, a translation's times its weight.
  */
 import { compareRanked } from '../../core/rank.js';
 import type { ConceptMatch, IndexedTerm, LexicalIndex } from '../../lexical/lexical-index.js';
@@ -48,7 +50,6 @@ export class LexicalStage implements Stage {
     }
     const merged = [...best.values()];
     if (q.unit === 'term') return merged.sort((a, b) => b.score - a.score || a.term - b.term).slice(0, q.depth);
-    this.positions ??= new Map(this.index.terms.map((t, i) => [t, i]));
     const terms = this.index.terms;
     return merged.sort((a, b) => compareRanked({ id: terms[a.term]!.conceptId, score: a.score }, { id: terms[b.term]!.conceptId, score: b.score })).filter(firstPerConcept(terms)).slice(0, Math.min(q.want, this.config.k));
   }

@@ -12,6 +12,7 @@
  * language gets one from the language detector (src/lexicon/language.ts) when `detect` is on.
  */
 import { languageDetector, type LanguageDetector } from '../../lexicon/language.js';
+import { foldText } from '../../core/fold.js';
 import { LexiconStore } from '../../lexicon/store.js';
 import { buildTranslationTable, Translator, type TranslationTable } from '../../lexicon/translator.js';
 import { BuildCache } from '../cache.js';
@@ -77,16 +78,41 @@ export class TranslateStage implements Stage {
 
   /** The pair's translator from its cached table, or from the lexicons (and then cached). */
   private build(from: string): Translator | undefined {
-    const fingerprint = this.lexicons.fingerprint(from, this.to);
+    const table = this.table(from, this.config.pivots);
+    return table && table.entries.length ? new Translator(table) : undefined;
+  }
+
+  /**
+   * The translation table `from` → the vocabulary's language: the direct lexicons' pairs and,
+   * with `pivots`, for headwords they lack, pairs through a third language that has lexicons
+   * with both (e.g. Swedish → German → English), each weighted by its second step's weight.
+   */
+  private table(from: string, pivots: boolean): TranslationTable | undefined {
+    const via = pivots ? this.lexicons.languagesWith(from).filter((p) => p !== this.to && p !== from && this.lexicons.fingerprint(p, this.to)) : [];
+    const fingerprint = [this.lexicons.fingerprint(from, this.to), ...via.map((p) => `${p}:${this.lexicons.fingerprint(from, p)}>${this.lexicons.fingerprint(p, this.to)}`)].filter(Boolean).join('|');
     if (!fingerprint) return undefined;
     const options = { from, to: this.to, alternatives: this.config.alternatives };
-    const name = `translation-${from}-${this.to}-${BuildCache.key({ fingerprint, ...options, table: 1 })}.json`;
-    let table = this.cache.read(TABLES, name, (bytes) => JSON.parse(bytes.toString('utf8')) as TranslationTable);
-    if (!table) {
-      table = buildTranslationTable(this.lexicons.pairsFor(from, this.to), options);
-      this.cache.write(TABLES, name, JSON.stringify(table));
+    const name = `translation-${from}-${this.to}-${BuildCache.key({ fingerprint, ...options, pivots: via.length > 0, table: 3 })}.json`;
+    const cached = this.cache.read(TABLES, name, (bytes) => JSON.parse(bytes.toString('utf8')) as TranslationTable);
+    if (cached) return cached;
+    const pairs = this.lexicons.pairsFor(from, this.to);
+    // Pivots fill in headwords the direct lexicons lack; they do not re-weigh those they have.
+    const direct = new Set(pairs.map((p) => p.sourceKey));
+    for (const p of via) {
+      const second = this.table(p, false);
+      if (!second) continue;
+      const next = new Map(second.entries);
+      for (const first of this.lexicons.pairsFor(from, p)) {
+        const targets = next.get(first.targetKey);
+        if (!targets || direct.has(first.sourceKey)) continue;
+        for (const t of targets.slice(0, 2)) {
+          pairs.push({ source: first.source, sourceKey: first.sourceKey, target: t.text, targetKey: foldText(t.text), rank: first.rank, lexicon: `${first.lexicon} via ${p}`, reversed: first.reversed, weight: t.weight });
+        }
+      }
     }
-    return table.entries.length ? new Translator(table) : undefined;
+    const table = buildTranslationTable(pairs, options);
+    this.cache.write(TABLES, name, JSON.stringify(table));
+    return table;
   }
 
   describe(): string {
