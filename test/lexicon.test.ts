@@ -6,7 +6,7 @@
  * English vocabulary through a lexicon, with the translation explained.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { InputError } from '../src/core/errors.js';
@@ -19,6 +19,9 @@ import { readLexiconTsv } from '../src/lexicon/tsv.js';
 import { Linker } from '../src/pipeline/linker.js';
 import { parsePipeline } from '../src/pipeline/config.js';
 import { preset } from '../src/pipeline/presets.js';
+import { translationGroups } from '../src/pipeline/crosslingual-training.js';
+import { TranslationTables } from '../src/pipeline/translation-tables.js';
+import { trainEncoder } from '../src/encoders/trained/train.js';
 import { VocabStore } from '../src/store/store.js';
 import { importVocabulary } from '../src/vocab/import.js';
 import { runCli } from './helpers/cli.js';
@@ -267,6 +270,46 @@ test('the translate stage: a German title finds its English concept through the 
   assert.equal(detected!.candidates[0]!.conceptId, 'ship-mechanic');
   const [directDoctor] = await direct.linkMany([{ text: 'Arzt', lang: 'de' }], 3);
   assert.notEqual(directDoctor!.candidates[0]?.conceptId, 'physician', 'without the translation the title is not found');
+});
+
+test('cross-lingual training: the lexicons\' translations into vocabulary words become groups the trained encoder learns, and the encoder is keyed by them', async (t) => {
+  const dir = tempDir(t);
+  writeDictionaries(dir);
+  const store = VocabStore.open(join(dir, 'store.db'));
+  t.after(() => store.close());
+  await importVocabulary(store, [writeOccupations(dir)], { name: 'occ' });
+  importLexicons(new LexiconStore(store), dir);
+  const rows = [...store.terms('occ')];
+  const texts = rows.map((x) => x.text);
+  const tables = new TranslationTables(new LexiconStore(store), 'en', { alternatives: 3, pivots: true });
+  const groups = translationGroups(tables, texts);
+  const byId = new Map(groups.build().map((g) => [g.id, g.terms]));
+  // German and Czech (eng-ces read backwards) words of "doctor" in one group; "medic",
+  // "vessel", "leader" and "in the" are no vocabulary words, "nurse" is none either.
+  assert.deepEqual(byId.get('translation:en:doctor'), ['doctor', 'lekar', 'doktor', 'arzt'], 'languages in order, each one\'s words heaviest first');
+  assert.deepEqual(byId.get('translation:en:ship'), ['ship', 'schiff']);
+  assert.equal(byId.get('translation:en:driver')?.[1], 'fuhrer');
+  for (const absent of ['medic', 'vessel', 'leader', 'in the', 'nurse']) assert.equal(byId.has(`translation:en:${absent}`), false, absent);
+  assert.equal(translationGroups(tables, texts).key, groups.key, 'the key is the lexicons\' fingerprint');
+
+  // The encoder trained with them puts "Arzt" nearer "physician" than the one trained without.
+  const concepts = rows.reduce((m, x) => m.set(x.conceptId, [...(m.get(x.conceptId) ?? []), x.text]), new Map<string, string[]>());
+  const train = [...concepts].map(([id, terms]) => ({ id, terms }));
+  const options = { dim: 32, epochs: 40, batchSize: 8, seed: 2, featurizer: { buckets: 1 << 12 } };
+  const cosine = (m: Float32Array): number => Array.from({ length: 32 }, (_, k) => m[k]! * m[32 + k]!).reduce((a, b) => a + b, 0);
+  const plain = await trainEncoder(train, [], [], options);
+  const crossLingual = await trainEncoder(train, [], [], { ...options, auxiliary: groups.build() });
+  assert.equal(crossLingual.counts.terms, plain.counts.terms, 'the groups are not vocabulary terms');
+  assert.ok(crossLingual.counts.auxiliaryTexts >= 6);
+  const pair = ['arzt', 'physician'];
+  assert.ok(cosine(crossLingual.model.embedMatrix(pair)) > cosine(plain.model.embedMatrix(pair)) + 0.1, `${cosine(crossLingual.model.embedMatrix(pair))} vs ${cosine(plain.model.embedMatrix(pair))}`);
+
+  // In a pipeline: training.translations trains another encoder (its own cache key), which records the groups.
+  const cacheDir = join(dir, 'cache');
+  const pipeline = (translations: boolean) => parsePipeline({ name: 'x', generators: [{ type: 'lexical' }, { type: 'dense', training: { epochs: 2, dim: 16, translations } }], translate: {} });
+  for (const translations of [false, true]) await (await Linker.build(store, 'occ', pipeline(translations), { cacheDir })).close();
+  const metadata = readdirSync(join(cacheDir, 'encoders')).map((k) => JSON.parse(readFileSync(join(cacheDir, 'encoders', k, 'normkit-encoder.json'), 'utf8')) as { data: { translationGroups?: number } });
+  assert.deepEqual(metadata.map((m) => m.data.translationGroups ?? 0).sort((a, b) => a - b), [0, groups.build().length]);
 });
 
 test('normkit lexicon import | list | stats | remove, with located errors and exit codes', (t) => {

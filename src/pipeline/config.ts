@@ -65,6 +65,12 @@ export const denseSchema = z.strictObject({
       epochs: z.number().int().min(1).max(100).optional(),
       dim: z.number().int().min(8).max(2048).optional(),
       seed: z.number().int().optional(),
+      /**
+       * Also learn the word translations of the store's bilingual lexicons into the
+       * vocabulary's language (the translate section's tables; src/pipeline/crosslingual-training.ts),
+       * so that a query in another language lands near the terms it translates to.
+       */
+      translations: z.boolean().optional(),
     })
     .default({}),
 });

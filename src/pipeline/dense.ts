@@ -21,6 +21,7 @@ import { DEFAULT_HNSW, HnswIndex, type HnswParams } from '../vector/hnsw.js';
 import { BuildCache } from './cache.js';
 import type { DenseConfig } from './config.js';
 import { writeAtomic } from '../io/atomic.js';
+import type { TranslationGroups } from './crosslingual-training.js';
 
 export interface DenseContext {
   store: VocabStore;
@@ -33,6 +34,8 @@ export interface DenseContext {
   types?: readonly string[] | undefined;
   /** Labeled pairs for the trained encoder (the linker's extra terms). */
   labeled: ReadonlyArray<{ text: string; conceptId: string }>;
+  /** Word translations the trained encoder learns too (with `training.translations`). */
+  translations?: TranslationGroups | undefined;
   cache: BuildCache;
   /** For Hugging Face ids: where models are cached. */
   dataDir?: string | undefined;
@@ -147,7 +150,8 @@ export class DenseGenerator {
 /** The encoder normkit trains on the vocabulary (cached in `<cacheDir>/encoders/<key>`; retrained only when what it learns from changes). */
 async function trainedEncoder(config: DenseConfig, ctx: DenseContext): Promise<Encoder> {
   const info = ctx.store.vocabulary(ctx.vocabulary);
-  const key = BuildCache.key({ version: TRAINED_VERSION, checksum: info.checksum, types: ctx.types ?? null, labeled: BuildCache.digest(ctx.labeled), training: config.training });
+  const translations = config.training.translations ? ctx.translations : undefined;
+  const key = BuildCache.key({ version: TRAINED_VERSION, checksum: info.checksum, types: ctx.types ?? null, labeled: BuildCache.digest(ctx.labeled), training: config.training, ...(translations ? { translations: translations.key } : {}) });
   const { dir, temporary } = ctx.cache.encoderDir(key);
   if (!isTrainedEncoder(dir)) {
     const progress = ctx.progress;
@@ -158,6 +162,7 @@ async function trainedEncoder(config: DenseConfig, ctx: DenseContext): Promise<E
       ...(config.training.epochs !== undefined ? { epochs: config.training.epochs } : {}),
       ...(config.training.dim !== undefined ? { dim: config.training.dim } : {}),
       ...(config.training.seed !== undefined ? { seed: config.training.seed } : {}),
+      ...(translations ? { auxiliary: translations.build() } : {}),
       quantized: false,
       onProgress: (p) => {
         if (!started) progress?.start(`training the ${ctx.vocabulary} encoder`, p.steps, 'steps');

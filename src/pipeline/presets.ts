@@ -136,6 +136,14 @@ export const ABLATIONS: Record<string, { description: string; apply(config: Pipe
       return rest;
     },
   },
+  'translation-training': {
+    description: 'the trained encoder learns no lexicon translations (the vocabulary\'s own synonyms only)',
+    apply: (c) => {
+      if (!c.generators.some((g) => g.type === 'dense' && g.training.translations)) return undefined;
+      const generators = c.generators.map((g) => (g.type === 'dense' ? { ...g, training: { ...g.training, translations: false } } : g)) as PipelineConfig['generators'];
+      return { ...c, generators };
+    },
+  },
   hubness: {
     description: 'no hubness correction',
     apply: (c) => (c.hubness.method === 'none' ? undefined : { ...c, hubness: { ...c.hubness, method: 'none' } }),

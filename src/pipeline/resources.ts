@@ -12,7 +12,10 @@ import type { Progress } from '../core/progress.js';
 import { LexicalIndex, type IndexedTerm } from '../lexical/lexical-index.js';
 import type { VocabStore } from '../store/store.js';
 import { BuildCache } from './cache.js';
-import type { PipelineConfig } from './config.js';
+import { translateSchema, type PipelineConfig, type TranslateConfig } from './config.js';
+import { translationGroups } from './crosslingual-training.js';
+import { TranslationTables } from './translation-tables.js';
+import { LexiconStore } from '../lexicon/store.js';
 import { DenseGenerator } from './dense.js';
 import { QueryNormalizer } from './normalizer.js';
 
@@ -70,15 +73,18 @@ export async function buildResources(store: VocabStore, vocabulary: string, conf
   const { index, key, fromCache } = await vocabularyIndex(store, vocabulary, config, normalizer, extra, cache);
   const dense: DenseGenerator[] = [];
   const [, ...denseConfigs] = config.generators;
+  const termTexts = index.terms.map((t) => t.text);
+  const translations = denseConfigs.some((d) => d.training.translations) ? translationGroups(translationTables(store, config.translate, index, cache), termTexts) : undefined;
   for (const d of denseConfigs) {
     dense.push(
       await DenseGenerator.build(d, {
         store,
         vocabulary,
-        termTexts: index.terms.map((t) => t.text),
+        termTexts,
         termsKey: key,
         types: config.filter?.types,
         labeled: options.trainOnExtraTerms === false ? [] : extra.map((e) => ({ text: e.text, conceptId: e.conceptId })),
+        translations,
         cache,
         dataDir: options.dataDir,
         progress: options.progress,
@@ -103,6 +109,12 @@ export async function buildResources(store: VocabStore, vocabulary: string, conf
     prior: (id) => priors.get(id) ?? 0,
     fromCache: fromCache && dense.every((d) => d.fromCache),
   };
+}
+
+/** The translation tables into the vocabulary's language, with the translate section's settings (or its defaults). */
+export function translationTables(store: VocabStore, section: TranslateConfig | undefined, index: LexicalIndex, cache: BuildCache): TranslationTables {
+  const t = section ?? translateSchema.parse({});
+  return new TranslationTables(new LexiconStore(store), (t.to ?? index.langs[0] ?? 'en').toLowerCase(), { alternatives: t.alternatives, pivots: t.pivots }, cache);
 }
 
 /** The lexical index over the vocabulary's terms (cached by vocabulary version, normalization and settings). */

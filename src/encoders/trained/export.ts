@@ -32,7 +32,7 @@ export interface TrainedEncoderMetadata {
   version: 1;
   dim: number;
   vocabulary: { name: string; version?: string | undefined; checksum: string; importedAt: string };
-  data: { concepts: number; terms: number; labeledPairs: number; validationQueries: number };
+  data: { concepts: number; terms: number; labeledPairs: number; validationQueries: number; translationGroups?: number; translationTexts?: number };
   hyperparameters: Record<string, unknown>;
   heldOut: { validationSuccessAt1: number; steps: number; bestStep: number };
   trainingSeconds: number;

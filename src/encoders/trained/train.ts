@@ -61,6 +61,12 @@ export interface TrainOptions {
   patience?: number;
   /** Called after each step and each evaluation. */
   onProgress?: (p: TrainProgress) => void;
+  /**
+   * Groups of texts that mean the same besides the vocabulary's concepts (e.g. a word and its
+   * translations from bilingual lexicons): trained on as concepts are, but never among the
+   * terms the validation queries search.
+   */
+  auxiliary?: readonly TrainingConcept[];
 }
 
 export interface TrainProgress {
@@ -79,8 +85,8 @@ export interface TrainResult {
   validation: number;
   history: Array<{ step: number; loss: number; validation: number }>;
   seconds: number;
-  counts: { concepts: number; terms: number; labeled: number; validation: number };
-  options: Required<Omit<TrainOptions, 'onProgress' | 'featurizer'>> & { featurizer: FeaturizerSpec };
+  counts: { concepts: number; terms: number; labeled: number; validation: number; auxiliaryGroups: number; auxiliaryTexts: number };
+  options: Required<Omit<TrainOptions, 'onProgress' | 'featurizer' | 'auxiliary'>> & { featurizer: FeaturizerSpec };
 }
 
 /** xorshift32 in [0, 1). */
@@ -155,7 +161,8 @@ export async function trainEncoder(concepts: readonly TrainingConcept[], labeled
   const termConcept: number[] = [];
   const conceptIndex = new Map<string, number>();
   const conceptTerms: number[][] = [];
-  concepts.forEach((c) => {
+  const auxiliary = options.auxiliary ?? [];
+  [...concepts, ...auxiliary].forEach((c) => {
     const ci = conceptIndex.size;
     conceptIndex.set(c.id, ci);
     const ids: number[] = [];
@@ -166,7 +173,9 @@ export async function trainEncoder(concepts: readonly TrainingConcept[], labeled
     }
     conceptTerms.push(ids);
   });
-  const conceptIds = concepts.map((c) => c.id);
+  const conceptIds = [...concepts, ...auxiliary].map((c) => c.id);
+  /** The vocabulary's terms come first; the auxiliary groups' texts after them. */
+  const vocabularyTerms = concepts.reduce((n, c) => n + c.terms.length, 0);
 
   // Anchor → positive pairs for one epoch: every term, and every labeled pair.
   interface Pair {
@@ -232,8 +241,8 @@ export async function trainEncoder(concepts: readonly TrainingConcept[], labeled
   const accum = new Float32Array(opts.featurizer.buckets); // row-wise Adagrad
   const history: TrainResult['history'] = [];
   const search = validation.length ? await NearestSearch.create() : undefined;
-  const termFeatures = validation.length ? termTexts.map(feats) : [];
-  const termConceptIds = termConcept.map((c) => conceptIds[c]!);
+  const termFeatures = validation.length ? termTexts.slice(0, vocabularyTerms).map(feats) : [];
+  const termConceptIds = termConcept.slice(0, vocabularyTerms).map((c) => conceptIds[c]!);
   const validate = (): Promise<number> => successAt1(model, termFeatures, termConceptIds, validation, search);
   try {
   let best: { step: number; validation: number; table: Float32Array } = { step: 0, validation: validation.length ? await validate() : Number.NaN, table: model.table.slice() };
@@ -317,7 +326,7 @@ export async function trainEncoder(concepts: readonly TrainingConcept[], labeled
     validation: best.validation,
     history,
     seconds: (performance.now() - started) / 1000,
-    counts: { concepts: concepts.length, terms: termTexts.length, labeled: labeled.length, validation: validation.length },
+    counts: { concepts: concepts.length, terms: vocabularyTerms, labeled: labeled.length, validation: validation.length, auxiliaryGroups: auxiliary.length, auxiliaryTexts: termTexts.length - vocabularyTerms },
     options: opts,
   };
   } finally {

@@ -92,7 +92,7 @@ export function metadataOf(store: VocabStore, vocabulary: string, r: TrainResult
     version: 1,
     dim: r.model.dim,
     vocabulary: { name: vocabulary, version: info.version, checksum: info.checksum, importedAt: info.importedAt },
-    data: { concepts: r.counts.concepts, terms: r.counts.terms, labeledPairs: r.counts.labeled, validationQueries: r.counts.validation },
+    data: { concepts: r.counts.concepts, terms: r.counts.terms, labeledPairs: r.counts.labeled, validationQueries: r.counts.validation, ...(r.counts.auxiliaryGroups ? { translationGroups: r.counts.auxiliaryGroups, translationTexts: r.counts.auxiliaryTexts } : {}) },
     hyperparameters: { ...hyper, featurizer },
     heldOut: { validationSuccessAt1: r.validation, steps: r.steps, bestStep: r.bestStep },
     trainingSeconds: Math.round(r.seconds * 10) / 10,

@@ -12,23 +12,11 @@
  * language gets one from the language detector (src/lexicon/language.ts) when `detect` is on.
  */
 import { languageDetector, type LanguageDetector } from '../../lexicon/language.js';
-import { foldText } from '../../core/fold.js';
-import { LexiconStore } from '../../lexicon/store.js';
-import { buildTranslationTable, Translator, type TranslationTable } from '../../lexicon/translator.js';
-import { BuildCache } from '../cache.js';
+import { Translator } from '../../lexicon/translator.js';
 import type { TranslateConfig } from '../config.js';
+import { translationTables } from '../resources.js';
+import type { TranslationTables } from '../translation-tables.js';
 import { defineStage, type QueryState, type Stage } from '../stage.js';
-
-/** Where a translator gets its lexicon pairs, and the key of what they are. */
-export interface LexiconSource {
-  pairsFor: LexiconStore['pairsFor'];
-  fingerprint: LexiconStore['fingerprint'];
-  /** Languages with a lexicon to or from `to`. */
-  languagesWith(to: string): string[];
-}
-
-/** The cache folder of translation tables (they depend on the lexicons, not on a vocabulary). */
-const TABLES = 'lexicons';
 
 export class TranslateStage implements Stage {
   readonly name = 'translate';
@@ -37,11 +25,14 @@ export class TranslateStage implements Stage {
 
   constructor(
     private readonly config: TranslateConfig,
-    private readonly lexicons: LexiconSource,
-    /** The vocabulary's language. */
-    readonly to: string,
-    private readonly cache: BuildCache = new BuildCache(undefined),
+    /** The tables into the vocabulary's language, built with this section's alternatives and pivots. */
+    private readonly tables: TranslationTables,
   ) {}
+
+  /** The vocabulary's language. */
+  get to(): string {
+    return this.tables.to;
+  }
 
   async run(batch: QueryState[]): Promise<void> {
     for (const q of batch) {
@@ -62,7 +53,7 @@ export class TranslateStage implements Stage {
   /** The language detector over the languages with a lexicon (none: no detector). */
   private detectorOf(): Promise<LanguageDetector | undefined> {
     this.detector ??= (async () => {
-      const langs = this.lexicons.languagesWith(this.to);
+      const langs = this.tables.languages();
       return langs.length ? languageDetector([this.to, ...langs]) : undefined;
     })();
     return this.detector;
@@ -76,43 +67,10 @@ export class TranslateStage implements Stage {
     return this.translators.get(from);
   }
 
-  /** The pair's translator from its cached table, or from the lexicons (and then cached). */
+  /** The pair's translator from its (cached) table. */
   private build(from: string): Translator | undefined {
-    const table = this.table(from, this.config.pivots);
+    const table = this.tables.table(from);
     return table && table.entries.length ? new Translator(table) : undefined;
-  }
-
-  /**
-   * The translation table `from` → the vocabulary's language: the direct lexicons' pairs and,
-   * with `pivots`, for headwords they lack, pairs through a third language that has lexicons
-   * with both (e.g. Swedish → German → English), each weighted by its second step's weight.
-   */
-  private table(from: string, pivots: boolean): TranslationTable | undefined {
-    const via = pivots ? this.lexicons.languagesWith(from).filter((p) => p !== this.to && p !== from && this.lexicons.fingerprint(p, this.to)) : [];
-    const fingerprint = [this.lexicons.fingerprint(from, this.to), ...via.map((p) => `${p}:${this.lexicons.fingerprint(from, p)}>${this.lexicons.fingerprint(p, this.to)}`)].filter(Boolean).join('|');
-    if (!fingerprint) return undefined;
-    const options = { from, to: this.to, alternatives: this.config.alternatives };
-    const name = `translation-${from}-${this.to}-${BuildCache.key({ fingerprint, ...options, pivots: via.length > 0, table: 3 })}.json`;
-    const cached = this.cache.read(TABLES, name, (bytes) => JSON.parse(bytes.toString('utf8')) as TranslationTable);
-    if (cached) return cached;
-    const pairs = this.lexicons.pairsFor(from, this.to);
-    // Pivots fill in headwords the direct lexicons lack; they do not re-weigh those they have.
-    const direct = new Set(pairs.map((p) => p.sourceKey));
-    for (const p of via) {
-      const second = this.table(p, false);
-      if (!second) continue;
-      const next = new Map(second.entries);
-      for (const first of this.lexicons.pairsFor(from, p)) {
-        const targets = next.get(first.targetKey);
-        if (!targets || direct.has(first.sourceKey)) continue;
-        for (const t of targets.slice(0, 2)) {
-          pairs.push({ source: first.source, sourceKey: first.sourceKey, target: t.text, targetKey: foldText(t.text), rank: first.rank, lexicon: `${first.lexicon} via ${p}`, reversed: first.reversed, weight: t.weight });
-        }
-      }
-    }
-    const table = buildTranslationTable(pairs, options);
-    this.cache.write(TABLES, name, JSON.stringify(table));
-    return table;
   }
 
   describe(): string {
@@ -123,5 +81,5 @@ export class TranslateStage implements Stage {
 export const translateStage = defineStage({
   name: 'translate',
   section: (config) => config.translate,
-  build: (section, { store, resources, cache }) => new TranslateStage(section, new LexiconStore(store), (section.to ?? resources.index.langs[0] ?? 'en').toLowerCase(), cache),
+  build: (section, { store, resources, cache }) => new TranslateStage(section, translationTables(store, section, resources.index, cache)),
 });
