@@ -100,6 +100,11 @@ export interface ReplaceOptions {
   /** Called inside the write transaction every `progressEvery` concepts, and once at the end. */
   onProgress?: (written: number, total: number) => void;
   progressEvery?: number;
+  /**
+   * Called inside the write transaction, before anything changes, with the concept count of
+   * the version being replaced (undefined for a new vocabulary); what it throws aborts the write.
+   */
+  check?: (previousConcepts: number | undefined) => void;
 }
 
 interface VocabRow {
@@ -177,6 +182,7 @@ export class VocabStore {
     const every = options.progressEvery ?? 2000;
     const total = parsed.concepts.length;
     const write = this.db.transaction(() => {
+      options.check?.(this.hasVocabulary(meta.name) ? this.vocabulary(meta.name).concepts : undefined);
       s.deleteVocab.run(meta.name);
       const vocabId = Number(
         s.insertVocab.run(
