@@ -74,7 +74,7 @@ export function addVocabCommands(program: Program): void {
       await withStore(cmd, (store) => {
         const list = store.listVocabularies();
         print(opts.json, list.map((v) => ({ ...v, report: undefined })), () => renderList(list));
-      });
+      }, { read: true });
     });
 
   vocab
@@ -86,7 +86,7 @@ export function addVocabCommands(program: Program): void {
       await withStore(cmd, (store) => {
         const stats = store.stats(name);
         print(opts.json, stats, () => renderStats(stats));
-      });
+      }, { read: true });
     });
 
   vocab
@@ -99,7 +99,7 @@ export function addVocabCommands(program: Program): void {
       await withStore(cmd, (store) => {
         const concept = store.concept(name, id);
         print(opts.json, concept, () => renderConcept(concept));
-      });
+      }, { read: true });
     });
 
   vocab
