@@ -5,7 +5,7 @@
  * failed write removes its temporary file. The temporary files of a killed process are
  * removed by the next build (removeStaleTemporaries).
  */
-import { accessSync, constants, existsSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ioErrorOf } from '../core/errors.js';
 
@@ -29,18 +29,24 @@ export function writeAtomicWith(file: string, write: (tmp: string) => void): voi
     write(tmp);
     renameSync(tmp, file);
   } catch (err) {
-    rmSync(tmp, { force: true });
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // A temporary file that could not be made cannot be removed either (a path through a file).
+    }
     throw ioErrorOf(err, file) ?? err;
   }
 }
 
 /**
  * True when `path` can be written: an existing file or folder that this process may write,
- * or a missing one whose nearest existing folder it may write (false on a read-only mount).
+ * or a missing one whose nearest existing folder it may write (false on a read-only mount,
+ * or under a file).
  */
 export function isWritable(path: string): boolean {
   let p = path;
   while (!existsSync(p) && dirname(p) !== p) p = dirname(p);
+  if (p !== path && !statSync(p).isDirectory()) return false;
   try {
     accessSync(p, constants.W_OK);
     return true;
