@@ -12,7 +12,8 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ROOT, runCli, type CliResult } from './helpers/cli.js';
@@ -54,8 +55,12 @@ function chmodTree(dir: string): void {
 
 test('a read-only data dir: reading commands work, writing ones fail naming the path, serve --read-only serves', async (t) => {
   const dir = tempDir(t);
-  const data = join(dir, 'data');
-  mkdirSync(data);
+  // Its own folder: made writable again before it is removed.
+  const data = mkdtempSync(join(tmpdir(), 'normkit-ro-'));
+  t.after(() => {
+    spawnSync('chmod', ['-R', 'u+w', data]);
+    rmSync(data, { recursive: true, force: true });
+  });
   if (root && !canUnshare(data)) {
     t.skip('running as root without the right to bind-mount read-only (unshare -m): no way to make a folder read-only');
     return;
@@ -64,10 +69,7 @@ test('a read-only data dir: reading commands work, writing ones fail naming the 
   writeFileSync(vocab, Array.from({ length: 8 }, (_, i) => JSON.stringify({ id: `C${i + 1}`, name: `condition number ${i + 1}`, synonyms: [`cond ${i + 1}`] })).join('\n') + '\n');
   assert.equal(runCli(['vocab', 'import', vocab, '--format', 'jsonl', '--name', 'cond'], data).status, 0);
   assert.equal(runCli(['build', '--vocab', 'cond', '--preset', 'lexical'], data).status, 0);
-  if (!root) {
-    chmodTree(data);
-    t.after(() => spawnSync('chmod', ['-R', 'u+w', data]));
-  }
+  if (!root) chmodTree(data);
   const before = readdirSync(data).sort();
 
   const noTrace = (r: CliResult): void => assert.doesNotMatch(r.stderr, /internal error|\n\s+at /, r.stderr);
