@@ -1,10 +1,11 @@
 /**
  * The normkit program: the commander program built from the command groups
  * (src/cli/commands/), and `main`, which runs it and maps what it throws to an exit code.
- * Exit codes: 0 ok, 1 internal error, 2 usage, 3 bad input, 4 not found, 5 network.
+ * Exit codes: 0 ok, 1 internal error, 2 usage, 3 bad input, 4 not found, 5 network, 6 I/O
+ * (a full disk, a read-only or forbidden path: the message names it).
  */
 import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
-import { ExitCode, NormkitError } from '../core/errors.js';
+import { ExitCode, ioErrorOf, NormkitError } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
 import { addApiKeyCommands } from './commands/apikey.js';
 import { addBuildCommand } from './commands/build.js';
@@ -79,9 +80,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (err.code === 'commander.help' && err.exitCode === 0) return ExitCode.ok;
       return ExitCode.usage; // commander already printed the message (or the help, for a missing subcommand)
     }
-    if (err instanceof NormkitError) {
-      process.stderr.write(`normkit: ${err.message}\n`);
-      return err.exitCode;
+    const known = err instanceof NormkitError ? err : ioErrorOf(err);
+    if (known) {
+      process.stderr.write(`normkit: ${known.message}\n`);
+      return known.exitCode;
     }
     process.stderr.write(`normkit: internal error: ${stackOf(err)}\n`);
     return ExitCode.internal;

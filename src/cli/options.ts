@@ -136,9 +136,13 @@ export function dataDirOf(cmd: WithGlobals): string {
   return resolveDataDir(cmd.optsWithGlobals().dataDir);
 }
 
-/** Opens the store of the data dir, runs `fn` on it and closes it, whatever happens. */
-export function withStore<T>(cmd: WithGlobals, fn: (store: VocabStore) => Promise<T> | T): Promise<T> {
-  const store = VocabStore.open(storePath(dataDirOf(cmd)));
+/**
+ * Opens the store of the data dir, runs `fn` on it and closes it, whatever happens. A
+ * command that only reads says `{ read: true }`: it then works on a read-only data dir
+ * (the store opened read-only); otherwise a store that cannot be written fails at once.
+ */
+export function withStore<T>(cmd: WithGlobals, fn: (store: VocabStore) => Promise<T> | T, options: { read?: boolean } = {}): Promise<T> {
+  const store = VocabStore.open(storePath(dataDirOf(cmd)), { readonly: options.read ? 'auto' : false });
   return Promise.resolve()
     .then(() => fn(store))
     .finally(() => store.close());

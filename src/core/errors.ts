@@ -11,6 +11,7 @@ export const ExitCode = {
   badInput: 3,
   notFound: 4,
   network: 5,
+  io: 6,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -82,4 +83,83 @@ export class NetworkError extends NormkitError {
   constructor(message: string) {
     super(message, ExitCode.network);
   }
+}
+
+/**
+ * The machine refused a read or write: a full disk, a read-only or forbidden path, a path
+ * through a file. Not normkit's bug and not the input's fault; the message names the path.
+ */
+export class IoError extends NormkitError {
+  constructor(
+    message: string,
+    readonly path?: string,
+    readonly code?: string,
+  ) {
+    super(message, ExitCode.io);
+  }
+}
+
+/** What each errno code that IoError covers means, in words. */
+const ERRNO_TEXT: Readonly<Record<string, string>> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'file too large',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  EIO: 'input/output error',
+  ENOTDIR: 'a part of the path is not a folder',
+  EISDIR: 'it is a folder',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files in the system',
+  ENAMETOOLONG: 'name too long',
+};
+
+/** SQLite's result codes that IoError covers (the store's file or its folder), in words. */
+const SQLITE_TEXT: ReadonlyArray<[RegExp, string]> = [
+  [/^SQLITE_FULL$/, 'database or disk is full'],
+  [/^SQLITE_READONLY/, 'the store is read-only'],
+  [/^SQLITE_CANTOPEN/, 'unable to open the database file'],
+  [/^SQLITE_PERM$/, 'permission denied'],
+  [/^SQLITE_IOERR/, 'disk input/output error'],
+];
+
+/** What a system call did, for the message: "cannot <verb> <path>". */
+const SYSCALL_VERB: Readonly<Record<string, string>> = {
+  open: 'open',
+  read: 'read',
+  write: 'write',
+  mkdir: 'create the folder',
+  rename: 'rename',
+  unlink: 'remove',
+  rm: 'remove',
+  rmdir: 'remove the folder',
+  scandir: 'list the folder',
+  copyfile: 'copy',
+  access: 'access',
+  stat: 'read',
+  fsync: 'write',
+  close: 'write',
+};
+
+/**
+ * `err` as an IoError when it is a system or SQLite error of that kind (ENOSPC, EACCES,
+ * EROFS, SQLITE_FULL…), naming its path, or `path` when the error names none (a write to
+ * an open file descriptor, SQLite); undefined for any other error.
+ */
+export function ioErrorOf(err: unknown, path?: string): IoError | undefined {
+  if (err instanceof IoError) return err;
+  if (typeof err !== 'object' || err === null || !('code' in err) || typeof err.code !== 'string') return undefined;
+  const code = err.code;
+  const errno = ERRNO_TEXT[code];
+  const sqlite = errno === undefined ? SQLITE_TEXT.find(([re]) => re.test(code))?.[1] : undefined;
+  const text = errno ?? sqlite;
+  if (text === undefined) return undefined;
+  const own = 'path' in err && typeof err.path === 'string' ? err.path : undefined;
+  const target = own ?? path;
+  const syscall = 'syscall' in err && typeof err.syscall === 'string' ? err.syscall : undefined;
+  const dest = 'dest' in err && typeof err.dest === 'string' ? ` to ${err.dest}` : '';
+  const verb = syscall === undefined ? (sqlite !== undefined ? 'use the store' : 'write') : (SYSCALL_VERB[syscall] ?? syscall);
+  const where = target === undefined ? '' : ` ${target}${dest}`;
+  return new IoError(`cannot ${verb}${where}: ${text} (${code})`, target, code);
 }

@@ -2,7 +2,7 @@
  * Validation helpers shared by every input path: zod issues as located problems, YAML/JSON
  * parsed with line numbers, and the language-code pattern.
  */
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { isAlias, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { InputError } from '../core/errors.js';
 
@@ -53,5 +53,32 @@ export function parseLocated(text: string, file: string, reason = 'malformed-rul
       return undefined;
     },
   };
-  return { value: doc.toJS(), at };
+  return { value: toJS(doc, lines, file, reason), at };
+}
+
+/**
+ * How many alias expansions a YAML input may make (yaml's own default): more is a "billion
+ * laughs" alias bomb, refused before it expands.
+ */
+export const MAX_ALIAS_COUNT = 100;
+
+/** The document's value; an alias bomb is bad input located at the first alias. */
+function toJS(doc: Document, lines: LineCounter, file: string, reason: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    if (!(err instanceof ReferenceError)) throw err;
+    let offset: number | undefined;
+    visit(doc, (_key, node) => {
+      if (isAlias(node) && node.range) {
+        offset = node.range[0];
+        return visit.BREAK;
+      }
+      return undefined;
+    });
+    const line = offset === undefined ? undefined : lines.linePos(offset).line;
+    // yaml throws a ReferenceError for an alias bomb and for an alias to no anchor.
+    const message = /excessive alias count/i.test(err.message) ? `too many alias expansions (more than ${MAX_ALIAS_COUNT}; an alias bomb?)` : err.message;
+    throw new InputError([{ file, ...(line ? { line } : {}), reason, message }]);
+  }
 }

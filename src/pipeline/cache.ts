@@ -6,16 +6,25 @@
  *
  * Writes are atomic (src/io/atomic.ts): a build that crashes leaves the previous files
  * usable. A file that is missing or cannot be decoded is built again. Without a cache
- * directory nothing is read or written (trained encoders go to a temporary folder).
+ * directory nothing is read or written (trained encoders go to a temporary folder). A
+ * cache directory this process cannot write (a read-only data dir) is only read: what is
+ * missing is built in memory. Opening a writable cache removes the temporary files that
+ * killed builds left in it.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeAtomic } from '../io/atomic.js';
+import { isWritable, removeStaleTemporaries, writeAtomic } from '../io/atomic.js';
 
 export class BuildCache {
-  constructor(readonly dir: string | undefined) {}
+  /** False without a cache dir or when it cannot be written: then nothing is written. */
+  readonly writable: boolean;
+
+  constructor(readonly dir: string | undefined) {
+    this.writable = dir !== undefined && isWritable(dir);
+    if (dir !== undefined && this.writable) removeStaleTemporaries(dir);
+  }
 
   /** A short content key: the first 20 hex digits of the SHA-256 of `parts` as JSON. */
   static key(parts: unknown): string {
@@ -27,16 +36,21 @@ export class BuildCache {
     return createHash('sha256').update(JSON.stringify(value)).digest('hex');
   }
 
-  /** Where `name` is cached for `vocabulary` (its folder is created); undefined without a cache dir. */
+  /** Where `name` is cached for `vocabulary`, to read it; undefined without a cache dir. */
+  path(vocabulary: string, name: string): string | undefined {
+    return this.dir ? join(this.dir, vocabulary, name) : undefined;
+  }
+
+  /** Where to write `name` for `vocabulary` (its folder is created); undefined without a writable cache dir. */
   file(vocabulary: string, name: string): string | undefined {
-    if (!this.dir) return undefined;
+    if (!this.dir || !this.writable) return undefined;
     mkdirSync(join(this.dir, vocabulary), { recursive: true });
     return join(this.dir, vocabulary, name);
   }
 
   /** The cached file decoded, or undefined when it is missing or damaged (the caller builds it again). */
   read<T>(vocabulary: string, name: string, decode: (bytes: Buffer) => T): T | undefined {
-    const file = this.dir ? join(this.dir, vocabulary, name) : undefined;
+    const file = this.path(vocabulary, name);
     if (!file || !existsSync(file)) return undefined;
     try {
       return decode(readFileSync(file));
@@ -45,7 +59,7 @@ export class BuildCache {
     }
   }
 
-  /** Writes a file of the cache atomically; nothing without a cache dir. */
+  /** Writes a file of the cache atomically; nothing without a writable cache dir. */
   write(vocabulary: string, name: string, bytes: string | NodeJS.ArrayBufferView): void {
     const file = this.file(vocabulary, name);
     if (file) writeAtomic(file, bytes);
@@ -60,10 +74,15 @@ export class BuildCache {
     return { value, fromCache: false };
   }
 
-  /** The folder a trained encoder with this key lives in; `temporary` (delete it after loading) without a cache dir. */
+  /**
+   * The folder a trained encoder with this key lives in; `temporary` (delete it after
+   * loading) without a cache dir, or when a read-only cache dir lacks it.
+   */
   encoderDir(key: string): { dir: string; temporary: boolean } {
-    if (!this.dir) return { dir: join(tmpdir(), `normkit-encoder-${process.pid}-${key}`), temporary: true };
-    mkdirSync(join(this.dir, 'encoders'), { recursive: true });
-    return { dir: join(this.dir, 'encoders', key), temporary: false };
+    const cached = this.dir ? join(this.dir, 'encoders', key) : undefined;
+    if (!cached || (!this.writable && !existsSync(cached))) return { dir: join(tmpdir(), `normkit-encoder-${process.pid}-${key}`), temporary: true };
+    if (!this.writable) return { dir: cached, temporary: false };
+    mkdirSync(join(cached, '..'), { recursive: true });
+    return { dir: cached, temporary: false };
   }
 }

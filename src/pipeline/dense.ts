@@ -64,12 +64,12 @@ export class DenseGenerator {
     const n = ctx.termTexts.length;
     const params: HnswParams = { ...DEFAULT_HNSW, ef: config.ef };
     const key = BuildCache.key({ terms: ctx.termsKey, encoder: encoder.fingerprint, m: params.m, efConstruction: params.efConstruction, seed: params.seed, space: params.space });
-    const base = ctx.cache.file(ctx.vocabulary, `dense-${key}`);
-    if (base && existsSync(`${base}.vec`) && existsSync(`${base}.hnsw`) && statSync(`${base}.vec`).size === n * dim * 4) {
+    const cached = ctx.cache.path(ctx.vocabulary, `dense-${key}`);
+    if (cached && existsSync(`${cached}.vec`) && existsSync(`${cached}.hnsw`) && statSync(`${cached}.vec`).size === n * dim * 4) {
       try {
-        const buf = readFileSync(`${base}.vec`);
+        const buf = readFileSync(`${cached}.vec`);
         const vectors = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
-        const index = HnswIndex.read(`${base}.hnsw`, dim, params);
+        const index = HnswIndex.read(`${cached}.hnsw`, dim, params);
         if (index.count === n) return new DenseGenerator(config, encoder, vectors, index, true);
       } catch {
         // A damaged cache is rebuilt below.
@@ -99,6 +99,7 @@ export class DenseGenerator {
       progress?.advance(end - start);
     }
     progress?.stop();
+    const base = ctx.cache.file(ctx.vocabulary, `dense-${key}`);
     if (base) {
       // The graph first, then the vectors: a cache is used only when both are complete.
       index.write(`${base}.hnsw`);

@@ -257,7 +257,7 @@ export async function buildApp({ config, service }: AppOptions): Promise<Fastify
   const accepted = { 202: S.jobAccepted, ...errors, 403: S.errorBody, 409: S.errorBody };
   app.post('/v1/admin/vocabularies/:vocabulary/import', { config: admin, schema: { tags: ['admin'], summary: 'import or refresh a vocabulary (a file on the server, or JSONL content), then build and serve it', security: adminSecurity, params: S.vocabParams, body: S.importBody, response: accepted } }, async (request, reply) => {
     const b = request.body;
-    const job = service.importVocabulary(request.params.vocabulary, { path: b.path, content: b.content, format: b.format, version: b.version }, b.preset);
+    const job = service.importVocabulary(request.params.vocabulary, { path: b.path, content: b.content, format: b.format, version: b.version, allowEmpty: b.allowEmpty, maxLoss: b.maxLoss, force: b.force }, b.preset);
     return reply.status(202).send({ job });
   });
   app.post('/v1/admin/vocabularies/:vocabulary/rebuild', { config: admin, schema: { tags: ['admin'], summary: 'rebuild a served vocabulary\'s indexes in the background, then swap them in', security: adminSecurity, params: S.vocabParams, response: accepted } }, async (request, reply) => reply.status(202).send({ job: service.rebuild(request.params.vocabulary) }));

@@ -15,7 +15,17 @@ import { toWire } from './http-error.js';
 import type { LinkerSpec, PoolWorkerData } from './pool.js';
 
 export type BuildTask =
-  | { type: 'import'; vocabulary: string; path?: string | undefined; content?: string | undefined; format?: string | undefined; version?: string | undefined }
+  | {
+      type: 'import';
+      vocabulary: string;
+      path?: string | undefined;
+      content?: string | undefined;
+      format?: string | undefined;
+      version?: string | undefined;
+      allowEmpty?: boolean | undefined;
+      maxLoss?: number | undefined;
+      force?: boolean | undefined;
+    }
   | { type: 'build'; spec: LinkerSpec };
 
 export type BuildMessage =
@@ -58,6 +68,9 @@ async function main(): Promise<{ concepts: number; terms: number }> {
           name: task.vocabulary,
           ...(task.content !== undefined ? { format: 'jsonl' } : task.format ? { format: task.format } : {}),
           ...(task.version ? { version: task.version } : {}),
+          ...(task.maxLoss !== undefined ? { maxLoss: task.maxLoss } : {}),
+          allowEmpty: task.allowEmpty ?? false,
+          force: task.force ?? false,
           progress,
         });
         return { concepts: r.report.concepts, terms: r.report.terms };

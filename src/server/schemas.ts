@@ -182,6 +182,9 @@ export const importBody = z
     content: z.string().min(1).optional().describe('the vocabulary itself, as normkit JSONL (one concept per line)'),
     format: z.string().optional().describe('the format of `path` (default: detected)'),
     version: z.string().max(100).optional(),
+    allowEmpty: z.boolean().optional().describe('accept an import that leaves the vocabulary with no concepts (default: refused)'),
+    maxLoss: z.number().min(0).max(1).optional().describe("the largest share of the vocabulary's concepts a re-import may drop (default 0.5)"),
+    force: z.boolean().optional().describe('accept any loss of concepts, an empty result included'),
     preset: z.string().optional().describe('serve it with this preset (default: the preset it is served with, or lexical)'),
   })
   .strict()

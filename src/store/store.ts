@@ -6,10 +6,12 @@
  * atomically, and a crash or error mid-write leaves the previous version as it was.
  * Readers (other processes included) keep seeing the old version until the commit.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
-import { NormkitError, NotFoundError } from '../core/errors.js';
+import { IoError, ioErrorOf, NormkitError, NotFoundError } from '../core/errors.js';
+import { isWritable } from '../io/atomic.js';
 import type { ImportReport, ParsedTerm, ParsedVocabulary, SynonymScope, TermKind } from './model.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 
@@ -100,6 +102,11 @@ export interface ReplaceOptions {
   /** Called inside the write transaction every `progressEvery` concepts, and once at the end. */
   onProgress?: (written: number, total: number) => void;
   progressEvery?: number;
+  /**
+   * Called inside the write transaction, before anything changes, with the concept count of
+   * the version being replaced (undefined for a new vocabulary); what it throws aborts the write.
+   */
+  check?: (previousConcepts: number | undefined) => void;
 }
 
 interface VocabRow {
@@ -124,24 +131,42 @@ export class VocabStore {
     this.stmts = this.prepare();
   }
 
-  /** Opens (creating if needed) the store at `path`, upgrading its schema. */
-  static open(path: string, options: { readonly?: boolean } = {}): VocabStore {
-    if (!options.readonly) mkdirSync(dirname(path), { recursive: true });
-    let db: Database.Database;
+  /**
+   * Opens (creating if needed) the store at `path`, upgrading its schema. A store that
+   * cannot be written (a read-only data dir) is an IoError naming it. Read-only, nothing
+   * is ever written: in a folder this process cannot write, the file is opened immutable
+   * (SQLite's `immutable=1`: no lock, no `-shm` file), which needs the store closed by its
+   * writer (its write-ahead log checkpointed, as normkit does after every write).
+   * `readonly: 'auto'` (commands that only read) opens read-only an existing store that
+   * cannot be written, else as usual (creating and upgrading it).
+   */
+  static open(path: string, options: { readonly?: boolean | 'auto' } = {}): VocabStore {
+    const readonly = options.readonly === 'auto' ? !(isWritable(path) && isWritable(dirname(path))) : (options.readonly ?? false);
+    let db: Database.Database | undefined;
     try {
-      db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+      if (readonly) {
+        db = openReadOnly(path);
+      } else {
+        mkdirSync(dirname(path), { recursive: true });
+        if (!isWritable(path) || !isWritable(dirname(path))) {
+          throw new IoError(`cannot write the store ${path}: its folder or file is read-only (commands that only read work there)`, path);
+        }
+        db = new Database(path);
+      }
+      db.pragma('busy_timeout = 10000');
+      if (!readonly) {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = NORMAL');
+      }
+      db.pragma('foreign_keys = ON');
+      db.pragma('cache_size = -65536');
+      migrate(db, path);
+      return new VocabStore(path, db);
     } catch (err) {
-      throw new NormkitError(`cannot open store ${path}: ${(err as Error).message}`);
+      if (db?.open) db.close();
+      if (err instanceof NormkitError) throw err;
+      throw ioErrorOf(err, path) ?? new NormkitError(`cannot open store ${path}: ${(err as Error).message}`);
     }
-    db.pragma('busy_timeout = 10000');
-    if (!options.readonly) {
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
-    }
-    db.pragma('foreign_keys = ON');
-    db.pragma('cache_size = -65536');
-    migrate(db, path);
-    return new VocabStore(path, db);
   }
 
   close(): void {
@@ -177,6 +202,7 @@ export class VocabStore {
     const every = options.progressEvery ?? 2000;
     const total = parsed.concepts.length;
     const write = this.db.transaction(() => {
+      options.check?.(this.hasVocabulary(meta.name) ? this.vocabulary(meta.name).concepts : undefined);
       s.deleteVocab.run(meta.name);
       const vocabId = Number(
         s.insertVocab.run(
@@ -211,14 +237,23 @@ export class VocabStore {
       options.onProgress?.(written, total);
       return vocabId;
     });
-    write.immediate();
+    this.writing(() => write.immediate());
     this.db.pragma('wal_checkpoint(PASSIVE)');
     return this.vocabulary(meta.name);
   }
 
+  /** Runs a write: a full disk or a read-only store is an IoError naming the store's file. */
+  private writing<T>(write: () => T): T {
+    try {
+      return write();
+    } catch (err) {
+      throw ioErrorOf(err, this.path) ?? err;
+    }
+  }
+
   /** Removes a vocabulary and everything in it. Returns false if there was none. */
   removeVocabulary(name: string): boolean {
-    const res = this.db.transaction(() => this.stmts.deleteVocab.run(name)).immediate();
+    const res = this.writing(() => this.db.transaction(() => this.stmts.deleteVocab.run(name)).immediate());
     this.db.pragma('wal_checkpoint(PASSIVE)');
     return res.changes > 0;
   }
@@ -496,6 +531,23 @@ export class VocabStore {
       ),
     };
   }
+}
+
+// better-sqlite3 reads SQLite URI filenames (the immutable open below) only when this is
+// set as it loads its addon, at the first open.
+process.env['SQLITE_USE_URI'] ??= '1';
+
+/**
+ * The store opened read-only: as is where its folder can be written (SQLite may add the
+ * `-shm` file that WAL readers share, and sees writers' commits), else immutable, which
+ * writes nothing anywhere. A folder that cannot be written but holds a non-empty write-ahead
+ * log (its writer still has the store open) is read through that log when SQLite can.
+ */
+function openReadOnly(path: string): Database.Database {
+  if (!existsSync(path)) throw new NotFoundError(`no store at ${path} (import a vocabulary first: normkit vocab import)`);
+  const wal = `${path}-wal`;
+  if (isWritable(dirname(path)) || (existsSync(wal) && statSync(wal).size > 0)) return new Database(path, { readonly: true, fileMustExist: true });
+  return new Database(`${pathToFileURL(path).href}?mode=ro&immutable=1`, { readonly: true, fileMustExist: true });
 }
 
 function migrate(db: Database.Database, path: string): void {

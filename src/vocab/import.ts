@@ -28,6 +28,12 @@ export interface ImportOptions {
   /** Drop and count bad rows instead of failing. */
   skipInvalid?: boolean;
   maxLineBytes?: number;
+  /** Accept an import that leaves the vocabulary with no concepts. */
+  allowEmpty?: boolean;
+  /** Accept any loss of concepts (an empty result included). */
+  force?: boolean;
+  /** The largest share (0–1) of a vocabulary's concepts a re-import may drop without `force`; DEFAULT_MAX_LOSS when absent. */
+  maxLoss?: number;
   progress?: Progress;
   /** Called inside the write transaction as concepts are written (used by crash tests). */
   onWrite?: (written: number, total: number) => void;
@@ -37,6 +43,42 @@ export interface ImportResult {
   vocabulary: VocabularyInfo;
   report: ImportReport;
   seconds: number;
+}
+
+/** A re-import that would drop more than this share of a vocabulary's concepts fails unless forced. */
+export const DEFAULT_MAX_LOSS = 0.5;
+
+/**
+ * Refuses an import that would leave vocabulary `name` empty (unless `allowEmpty` or
+ * `force`) or drop more than `maxLoss` of the `previous` concepts (unless `force`): an empty
+ * or truncated file must not silently replace a vocabulary.
+ */
+export function checkConceptLoss(name: string, files: readonly string[], previous: number | undefined, next: number, options: Pick<ImportOptions, 'allowEmpty' | 'force' | 'maxLoss'> = {}): void {
+  if (options.force) return;
+  const file = files.join(', ');
+  const now = previous === undefined ? '' : ` (it has ${previous} now)`;
+  if (next === 0) {
+    if (options.allowEmpty) return;
+    throw new InputError(
+      [{ file, reason: 'empty-vocabulary', message: `no concepts read: this import would leave vocabulary "${name}" with 0 concepts${now}` }],
+      1,
+      'Nothing was written. To import it anyway pass --allow-empty (HTTP import: "allowEmpty": true).',
+    );
+  }
+  const maxLoss = options.maxLoss ?? DEFAULT_MAX_LOSS;
+  if (previous === undefined || previous === 0) return;
+  const lost = previous - next;
+  if (lost / previous > maxLoss) {
+    throw new InputError(
+      [{ file, reason: 'vocabulary-shrinks', message: `${next} concepts read: this import would drop ${lost} of the ${previous} concepts of vocabulary "${name}" (${percent(lost / previous)}, more than the ${percent(maxLoss)} allowed)` }],
+      1,
+      'Nothing was written. To import it anyway pass --force, or raise --max-loss (HTTP import: "force": true or "maxLoss").',
+    );
+  }
+}
+
+function percent(share: number): string {
+  return `${Math.round(share * 1000) / 10}%`;
 }
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -120,19 +162,24 @@ export async function importVocabulary(store: VocabStore, paths: string[], optio
 
   progress.start(`writing ${name}`, parsed.concepts.length, 'concepts');
   let written = 0;
-  const vocabulary = store.replaceVocabulary(
-    { name, ...(version ? { version } : {}), format: format.name, source: files.join(', '), checksum },
-    parsed,
-    {
-      onProgress: (n, total) => {
-        progress.advance(n - written);
-        written = n;
-        options.onWrite?.(n, total);
+  let vocabulary: VocabularyInfo;
+  try {
+    vocabulary = store.replaceVocabulary(
+      { name, ...(version ? { version } : {}), format: format.name, source: files.join(', '), checksum },
+      parsed,
+      {
+        onProgress: (n, total) => {
+          progress.advance(n - written);
+          written = n;
+          options.onWrite?.(n, total);
+        },
+        progressEvery: options.onWrite ? 100 : 2000,
+        check: (previous) => checkConceptLoss(name, files, previous, parsed.concepts.length, options),
       },
-      progressEvery: options.onWrite ? 100 : 2000,
-    },
-  );
-  progress.stop();
+    );
+  } finally {
+    progress.stop();
+  }
   return { vocabulary, report: parsed.report, seconds: (performance.now() - started) / 1000 };
 }
 

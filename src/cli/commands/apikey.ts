@@ -30,7 +30,7 @@ export function addApiKeyCommands(program: Program): void {
       await withStore(cmd, (store) => {
         const keys = new ServerState(store).listApiKeys();
         print(opts.json, keys, () => renderApiKeys(keys));
-      });
+      }, { read: true });
     });
 
   apikey

@@ -1,6 +1,8 @@
 /** `normkit build`: builds (or reuses from the cache) everything a pipeline needs for a vocabulary, and reports it. */
 import { join } from 'node:path';
+import { IoError } from '../../core/errors.js';
 import { terminalProgress } from '../../core/progress.js';
+import { isWritable } from '../../io/atomic.js';
 import { Linker } from '../../pipeline/linker.js';
 import { resolveVocabulary } from '../../vocab/resolve.js';
 import { dataDirOf, jsonOption, pipelineFrom, pipelineOption, presetOption, withStore, type Program } from '../options.js';
@@ -27,12 +29,15 @@ export function addBuildCommand(program: Program): void {
     .action(async (opts, cmd) => {
       const dataDir = dataDirOf(cmd);
       const pipeline = await pipelineFrom(opts);
+      const cacheDir = join(dataDir, 'indexes');
+      // A read-only cache is only read (link, eval, serve --read-only): building into it cannot be.
+      if (!isWritable(cacheDir)) throw new IoError(`cannot write the build cache ${cacheDir}: it is read-only (link, eval and serve --read-only use what is built there)`, cacheDir);
       await withStore(cmd, async (store) => {
         const { name } = await resolveVocabulary(store, opts.vocab);
         // Building the linker is the work; its summary is the report.
-        const linker = await Linker.build(store, name, pipeline, { cacheDir: join(dataDir, 'indexes'), dataDir, ...(opts.json ? {} : { progress: terminalProgress() }) });
+        const linker = await Linker.build(store, name, pipeline, { cacheDir, dataDir, ...(opts.json ? {} : { progress: terminalProgress() }) });
         const summary = await summaryOf(linker);
         print(opts.json, summary, () => renderBuild(summary));
-      });
+      }, { read: true });
     });
 }

@@ -27,6 +27,6 @@ export function addEvalCommand(program: Program): void {
           ...(opts.errors ? { errorsFile: opts.errors } : {}),
         });
         print(opts.json, result.summary, () => renderEval(result, pipeline.name));
-      });
+      }, { read: true });
     });
 }

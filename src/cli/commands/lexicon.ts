@@ -70,7 +70,7 @@ export function addLexiconCommands(program: Program): void {
       await withStore(cmd, (store) => {
         const list = new LexiconStore(store).list();
         print(opts.json, list, () => renderLexiconList(list));
-      });
+      }, { read: true });
     });
 
   lexicon
@@ -82,7 +82,7 @@ export function addLexiconCommands(program: Program): void {
       await withStore(cmd, (store) => {
         const s = new LexiconStore(store).stats(name);
         print(opts.json, s, () => renderLexiconStats(s));
-      });
+      }, { read: true });
     });
 
   lexicon

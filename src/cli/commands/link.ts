@@ -69,6 +69,6 @@ export function addLinkCommand(program: Program): void {
         } finally {
           await linker.close();
         }
-      });
+      }, { read: true });
     });
 }

@@ -42,6 +42,6 @@ export function addMapCommand(program: Program): void {
         } finally {
           await linker.close();
         }
-      });
+      }, { read: true });
     });
 }

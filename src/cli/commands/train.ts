@@ -50,7 +50,7 @@ export function addTrainEncoderCommand(program: Program): void {
           ...(opts.json ? {} : { progress: terminalProgress() }),
         });
         print(opts.json, r, () => renderTraining(r));
-      });
+      }, { read: true });
     });
 }
 
@@ -73,7 +73,7 @@ export function addTrainRerankerCommand(program: Program): void {
         });
         if (opts.out) writePipelineFile(opts.out, pipeline);
         print(opts.json, { queries: training.queries, trainSuccessAt1: training.trainSuccessAt1, model: training.model, pipeline }, () => renderReranker(training, opts.top, opts.out));
-      });
+      }, { read: true });
     });
 }
 
@@ -96,6 +96,6 @@ export function addCalibrateCommand(program: Program): void {
         });
         if (opts.out) writePipelineFile(opts.out, pipeline);
         print(opts.json, { ...calibration, pipeline }, () => renderCalibration(calibration, opts.out));
-      });
+      }, { read: true });
     });
 }

@@ -75,7 +75,7 @@ export function addIndexCommands(program: Program): void {
           ...(opts.queries ? { queriesFile: opts.queries } : {}),
         });
         print(opts.json, d, () => renderIndexStats(d));
-      });
+      }, { read: true });
     });
 
   tuningOptions(
@@ -89,6 +89,6 @@ export function addIndexCommands(program: Program): void {
       const { result, pipeline } = await tuneHubnessCommand(store, opts.vocab, base, { dataDir, queriesFile: opts.queries });
       if (opts.out) writePipelineFile(opts.out, pipeline);
       print(opts.json, { chosen: result.chosen, perMethod: result.perMethod, trials: result.trials, pipeline }, () => renderTuning(result, opts.out));
-    });
+    }, { read: true });
   });
 }

@@ -2,9 +2,9 @@
 import { Option } from '@commander-js/extra-typings';
 import { terminalProgress } from '../../core/progress.js';
 import { fetchVocabulary } from '../../vocab/fetch.js';
-import { importVocabulary } from '../../vocab/import.js';
+import { DEFAULT_MAX_LOSS, importVocabulary } from '../../vocab/import.js';
 import { FORMATS } from '../../vocab/importers/index.js';
-import { dataDirOf, jsonOption, langsOption, positiveInt, withStore, type Program } from '../options.js';
+import { dataDirOf, jsonOption, langsOption, positiveInt, probability, withStore, type Program } from '../options.js';
 import { print } from '../output.js';
 import { renderConcept, renderFetch, renderImport, renderList, renderStats } from '../render/vocab.js';
 
@@ -21,6 +21,9 @@ export function addVocabCommands(program: Program): void {
     .addOption(langsOption('keep only terms in these languages (comma-separated); the first is the primary language'))
     .option('--skip-invalid', 'skip bad rows and report their counts instead of failing')
     .option('--max-line-bytes <n>', 'longest line or record accepted', positiveInt, 1 << 20)
+    .option('--allow-empty', 'accept an import that leaves the vocabulary with no concepts')
+    .option('--max-loss <share>', "the largest share of a vocabulary's concepts a re-import may drop", probability, DEFAULT_MAX_LOSS)
+    .option('--force', 'accept any loss of concepts, an empty result included')
     .addOption(jsonOption('print the import report as JSON'))
     .addHelpText('after', `\nFormats:\n${FORMATS.map((f) => `  ${f.name.padEnd(8)} ${f.description}`).join('\n')}`)
     .action(async (paths, opts, cmd) => {
@@ -32,6 +35,9 @@ export function addVocabCommands(program: Program): void {
           ...(opts.lang ? { langs: opts.lang } : {}),
           skipInvalid: Boolean(opts.skipInvalid),
           maxLineBytes: opts.maxLineBytes,
+          allowEmpty: Boolean(opts.allowEmpty),
+          force: Boolean(opts.force),
+          maxLoss: opts.maxLoss,
           progress: opts.json ? undefined : terminalProgress(),
         });
         print(opts.json, { vocabulary: { ...result.vocabulary, report: undefined }, report: result.report, seconds: result.seconds }, () => renderImport(result));
@@ -68,7 +74,7 @@ export function addVocabCommands(program: Program): void {
       await withStore(cmd, (store) => {
         const list = store.listVocabularies();
         print(opts.json, list.map((v) => ({ ...v, report: undefined })), () => renderList(list));
-      });
+      }, { read: true });
     });
 
   vocab
@@ -80,7 +86,7 @@ export function addVocabCommands(program: Program): void {
       await withStore(cmd, (store) => {
         const stats = store.stats(name);
         print(opts.json, stats, () => renderStats(stats));
-      });
+      }, { read: true });
     });
 
   vocab
@@ -93,7 +99,7 @@ export function addVocabCommands(program: Program): void {
       await withStore(cmd, (store) => {
         const concept = store.concept(name, id);
         print(opts.json, concept, () => renderConcept(concept));
-      });
+      }, { read: true });
     });
 
   vocab

@@ -63,6 +63,11 @@ interface OboStanza {
   where: InputLocation;
 }
 
+/** A stanza header, `[Term]`, with an optional `! comment`. */
+const STANZA_RE = /^\[([A-Za-z]+)\]\s*(?:!.*)?$/;
+/** The stanzas besides [Term] that OBO 1.4 defines (their tags are not read). */
+const OTHER_STANZAS = new Set(['Typedef', 'Instance']);
+
 /** Reads a quoted OBO string at the start of `s`; returns it and the rest. */
 function quoted(s: string): [string, string] | undefined {
   if (!s.startsWith('"')) return undefined;
@@ -102,10 +107,12 @@ async function readObo(file: string, ctx: ReadContext, onStanza: (s: OboStanza) 
     if (!line || line.startsWith('!')) continue;
     if (line.startsWith('[')) {
       flush();
-      if (line === '[Term]') {
+      const header = STANZA_RE.exec(line);
+      if (!header) builder.problem(where, 'malformed-stanza', `malformed stanza header "${line}": expected [Term], [Typedef] or [Instance]`);
+      else if (header[1] === 'Term') {
         builder.countRow(file);
         stanza = { id: '', name: '', synonyms: [], isA: [], xrefs: [], obsolete: false, where };
-      }
+      } else if (!OTHER_STANZAS.has(header[1]!)) builder.problem(where, 'malformed-stanza', `unknown stanza type "${line}": expected [Term], [Typedef] or [Instance]`);
       continue;
     }
     const colon = line.indexOf(':');
@@ -118,14 +125,14 @@ async function readObo(file: string, ctx: ReadContext, onStanza: (s: OboStanza) 
     if (!stanza) continue; // header tags (read by detectVersion/defaultName) and [Typedef] stanzas
     switch (tag) {
       case 'id':
-        stanza.id = bare(value);
-        break;
       case 'name':
-        stanza.name = bare(value);
+        if (stanza[tag] !== '') builder.problem({ ...where, field: tag }, 'duplicate-tag', `a second "${tag}" in the stanza of line ${stanza.where.line}`);
+        else stanza[tag] = bare(value);
         break;
       case 'def': {
         const q = quoted(value);
         if (q) stanza.def = q[0];
+        else builder.problem({ ...where, field: 'def' }, 'malformed-row', 'definition text must be quoted (and its quote closed)');
         break;
       }
       case 'synonym': {
@@ -137,6 +144,10 @@ async function readObo(file: string, ctx: ReadContext, onStanza: (s: OboStanza) 
         const [text, rest] = q;
         const [scopeWord, maybeType] = rest.split(/\s+/);
         const scope = SCOPES[scopeWord ?? ''];
+        if (!scope && scopeWord && !scopeWord.startsWith('[')) {
+          builder.problem({ ...where, field: 'synonym' }, 'malformed-row', `unknown synonym scope "${scopeWord}": expected EXACT, RELATED, BROAD or NARROW`);
+          break;
+        }
         const type = maybeType && !maybeType.startsWith('[') ? maybeType : undefined;
         stanza.synonyms.push({ text, kind: 'alt', ...(scope ? { scope } : {}), origin: type ?? 'synonym' });
         break;
@@ -148,7 +159,8 @@ async function readObo(file: string, ctx: ReadContext, onStanza: (s: OboStanza) 
         stanza.xrefs.push(bare(value).split(/\s+/)[0]!);
         break;
       case 'is_obsolete':
-        stanza.obsolete = value === 'true';
+        if (bare(value) !== 'true' && bare(value) !== 'false') builder.problem({ ...where, field: 'is_obsolete' }, 'malformed-row', `is_obsolete must be true or false, not "${value}"`);
+        stanza.obsolete = bare(value) === 'true';
         break;
     }
   }
