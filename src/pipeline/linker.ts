@@ -11,6 +11,8 @@
  *   normalize → dense → lexical → fusion → hubness → best-term → ties → codes → rerank
  *             → specificity → decision
  */
+import { UsageError } from '../core/errors.js';
+import { capQuery, MAX_K } from '../core/limits.js';
 import type { LexicalIndex } from '../lexical/lexical-index.js';
 import type { VocabStore } from '../store/store.js';
 import { BuildCache } from './cache.js';
@@ -114,9 +116,9 @@ export class Linker {
     return ci === undefined ? undefined : this.index.terms[this.index.conceptTerms(ci)[0]]!.text;
   }
 
-  /** The query as the generators see it, with what the rule pack found. */
+  /** The query as the generators see it, with what the rule pack found (of its first MAX_QUERY_CHARS characters). */
   normalizeQuery(text: string): NormalizedQuery {
-    return this.resources.normalizer.normalize(text);
+    return this.resources.normalizer.normalize(capQuery(text).text);
   }
 
   /** What the pairwise reranker's features read of the vocabulary: concept priors (training mentions) and parents. */
@@ -129,17 +131,22 @@ export class Linker {
     return (await this.linkMany([{ text, ...options }], k))[0]!;
   }
 
-  /** Links many texts in one batch (the dense generators encode them together). */
+  /**
+   * Links many texts in one batch (the dense generators encode them together). A text
+   * longer than MAX_QUERY_CHARS is cut there first; its result says so (`truncated`).
+   */
   async linkMany(queries: ReadonlyArray<{ text: string; lang?: string | undefined }>, k = 10): Promise<LinkResult[]> {
+    if (!Number.isSafeInteger(k) || k < 1 || k > MAX_K) throw new UsageError(`k must be a whole number from 1 to ${MAX_K}, got ${k}`);
     // Ranked deeper than k when a later stage reads deeper (the reranker its top, the decision a runner-up).
     const want = Math.max(k, ...this.stages.map((s) => s.reads ?? 0));
     const unit: RankingUnit = this.stages.some((s) => s.ranksTerms) ? 'term' : 'concept';
     // Terms ranked: K′ when a stage asks for it (the hubness correction), else the generators' own depth; at least `want`.
     const asked = this.stages.flatMap((s) => (s.termDepth === undefined ? [] : [s.termDepth]));
     const depth = Math.max(want, asked.length ? Math.max(...asked) : Math.max(...this.config.generators.map((g) => g.k)));
-    const batch = queries.map((q) => queryState({ input: q.text, lang: q.lang, k, want, unit, depth, exclude: undefined }));
+    const capped = queries.map((q) => capQuery(q.text));
+    const batch = capped.map((c, i) => queryState({ input: c.text, lang: queries[i]!.lang, k, want, unit, depth, exclude: undefined }));
     await runStages(this.stages, batch);
-    return batch.map(resultOf);
+    return batch.map((q, i) => (capped[i]!.truncated ? { ...resultOf(q), truncated: { chars: queries[i]!.text.length, kept: q.input.length } } : resultOf(q)));
   }
 
   summary(): LinkerSummary {
