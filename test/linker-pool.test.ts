@@ -4,13 +4,14 @@
  * operations for it still wait is retired only after they have run.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { storePath } from '../src/core/data-dir.js';
 import { ensureDemoVocabularies } from '../src/modes/demo.js';
 import { preset } from '../src/pipeline/presets.js';
+import { HttpError } from '../src/server/http-error.js';
 import { LinkerPool, type LinkerSpec } from '../src/server/pool.js';
 import type { Operation } from '../src/server/operations.js';
 import { VocabStore } from '../src/store/store.js';
@@ -90,6 +91,31 @@ describe('LinkerPool', () => {
       assert.equal(two.queued, 0);
     } finally {
       await two.close();
+    }
+  });
+
+  it('a worker stuck past the deadline is terminated and replaced: its operation gets 503, the pool is unhealthy meanwhile, then answers again', async () => {
+    // Polynomial, not exponential (the pack check lets it through), and still hours on 200 characters.
+    const pack = join(dir, 'slow.yaml');
+    writeFileSync(pack, "name: slow\nstages:\n  - name: s\n    rules:\n      - { id: slow, regex: 'a*a*a*a*a*b', drop: true }\n");
+    const slow: LinkerSpec = { key: 'slow#1', vocabulary: 'demo-conditions', pipeline: { ...preset('lexical'), normalize: { ...preset('lexical').normalize, pack } }, extraTerms: [] };
+    const seen: string[] = [];
+    const one = await LinkerPool.start({ storePath: storePath(dir), cacheDir: join(dir, 'indexes'), dataDir: dir }, { size: 1, perWorker: 2, deadlineMs: 1500, onError: (d) => seen.push(d) });
+    try {
+      await one.load(slow);
+      assert.equal(one.healthy, true);
+      const started = Date.now();
+      await assert.rejects(one.run('slow#1', normalize('a'.repeat(200))), (err: unknown) => err instanceof HttpError && err.status === 503 && /deadline/.test(err.message));
+      assert.ok(Date.now() - started < 15_000);
+      assert.equal(one.healthy, false, 'unhealthy while the replacement starts');
+      assert.match(seen.join('\n'), /past its deadline \(1500 ms/);
+      // Sent while the worker is replaced: it waits, then the new worker (with the linker loaded again) answers.
+      const r = await one.run('slow#1', normalize('asthma'));
+      assert.equal(r[0]!.concepts.length, 1);
+      assert.equal(one.healthy, true);
+      assert.equal(one.queued, 0);
+    } finally {
+      await one.close();
     }
   });
 });

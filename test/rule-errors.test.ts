@@ -75,3 +75,33 @@ test('files: missing, extends cycles, and the CLI exit code', (t) => {
   assert.equal(r.status, 3);
   assert.match(r.stderr, /bad\.yaml:6 .*rule "bad-regex": invalid pattern/);
 });
+
+test('patterns that could backtrack catastrophically are refused, located (field "regex"), before they run', () => {
+  const e = fails(withRule("- { id: evil, regex: '(a+)+$', drop: true }"), /rules\.yaml:6 \(field "stages\.0\.rules\.1\.regex"\): rule "evil": the repetition "a\+" inside "\(a\+\)\+" can match the same text in more than one way/);
+  assert.equal(e.problems[0]!.reason, 'unsafe-regex');
+  for (const regex of ['(a|a)*', '(\\w+\\s?)*$', '(.*a){3}', '(a*)*b', '(?:a{1,2})+$', '(a|ab|b)*c', '(?:(?:a?|b?)c)*$', 'x(?=(a+)+$)', '([a-z]+)*!', '(?:\\s*\\S+)*$', '(?:{{C}})+']) {
+    fails(`name: t\nclasses: { C: [ab, abab] }\nstages:\n  - name: s\n    rules:\n      - { id: slow, regex: '${regex}', drop: true }\n`, /rule "slow": the repetition .*\(catastrophic backtracking\)/);
+  }
+  // Case matters: under the (default) case-insensitive flag \p{Lu} and \p{Ll} overlap.
+  fails(withRule("- { id: camel, regex: '\\p{Ll}+(?:\\p{Lu}\\p{Ll}+)+$', drop: true }"), /rule "camel": the repetition/);
+  compilePackText(withRule("- { id: camel, regex: '\\p{Ll}+(?:\\p{Lu}\\p{Ll}+)+$', caseSensitive: true, drop: true }"));
+  // The prefilter is checked too (it runs over the whole text).
+  fails(withRule("- { id: pre, regex: 'x', requires: '(x+)+y', drop: true }"), /rules\.yaml:6 \(field "stages\.0\.rules\.1\.requires"\): rule "pre": the repetition/);
+  // Nested repetitions that split a text one way only are fine.
+  for (const regex of ['[a-z]+(?:_+[a-z]+)+', '(?:\\d{2})+', 'x(?:\\s*,\\s*[a-z]+)*$', '(?:ab|cd)+', '(a|b)*c', '(a|ab)*c', '\\s*\\s*x']) {
+    compilePackText(withRule(`- { id: fine, regex: '${regex}', drop: true }`));
+  }
+  // Every built-in pack passes the check.
+  for (const name of ['codes', 'jobs', 'medical']) assert.ok(loadPack(name).ruleCount > 0);
+});
+
+test('CLI: normalize --pack with a catastrophic regex exits 3 with the located error at once', (t) => {
+  const dir = tempDir(t);
+  const pack = join(dir, 'evil.yaml');
+  writeFileSync(pack, "name: evil\nstages:\n  - name: s\n    rules:\n      - {id: evil, regex: '(a+)+$', drop: true}\n");
+  const started = Date.now();
+  const r = runCli(['normalize', '--pack', pack, `${'a'.repeat(40)}!`], dir);
+  assert.equal(r.status, 3, r.stderr);
+  assert.match(r.stderr, /evil\.yaml:5 \(field "stages\.0\.rules\.0\.regex"\): rule "evil": the repetition/);
+  assert.ok(Date.now() - started < 60_000);
+});

@@ -174,6 +174,10 @@ describe('HTTP API: admin, keys, limits, hot swap', () => {
     assert.equal(invalid.body.error.field, 'pack');
     assert.match(invalid.body.error.message, /pack:\d+/);
     assert.match(invalid.body.error.message, /colour/);
+    // A pattern that could backtrack catastrophically never reaches a worker.
+    const evil = await call(base, 'PUT', '/v1/admin/vocabularies/demo-occupations/rules', { pack: "name: evil\nstages:\n  - name: s\n    rules:\n      - {id: evil, regex: '(a+)+$', drop: true}\n" }, admin);
+    assert.equal(evil.status, 400);
+    assert.match(evil.body.error.message, /pack:5 \(field "stages\.0\.rules\.0\.regex"\): rule "evil": the repetition .*catastrophic backtracking/);
 
     const pack = 'name: custom\nextends: jobs\nstages:\n  - name: expand\n    rules:\n      - id: custom.ninja\n        literal: code ninja\n        replace: software developer\n';
     const set = await call(base, 'PUT', '/v1/admin/vocabularies/demo-occupations/rules', { pack }, admin);

@@ -65,6 +65,17 @@ describe('HTTP API: endpoints and bad inputs', () => {
     assert.deepEqual(r.body.results[0].attributes.contract, ['part_time']);
   });
 
+  it('links the first 2,000 characters of a long text and says so; k out of range and texts over 10,000 characters are 400', async () => {
+    const long = 'senior java developer '.repeat(400).slice(0, 8000);
+    const r = await call(base, 'POST', '/v1/normalize', { text: long, vocabulary: 'demo-occupations', k: 2 });
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.body.results[0].truncated, { chars: 8000, kept: 2000 });
+    assert.equal(r.body.results[0].input.length, 2000);
+    assert.equal((await call(base, 'POST', '/v1/normalize', { text: 'nurse', k: 1e20 })).status, 400);
+    assert.equal((await call(base, 'GET', '/v1/search?q=nurse&k=99999999999999999999')).status, 400);
+    assert.equal((await call(base, 'POST', '/v1/normalize', { text: 'x'.repeat(10_001) })).status, 400);
+  });
+
   it('answers concurrent requests (linked together on a worker) as it answers them one at a time', async () => {
     const titles = ['Sr. Java Dev (m/w/d) – remote', 'RN - night shift, ICU', 'Softwareentwicklerin', 'forklift driver', 'infirmière', 'AP clerk', 'barista, part-time', 'nurse practitioner'];
     const one = async (text: string, k: number): Promise<unknown> => (await call(base, 'POST', '/v1/normalize', { text, k, explain: true })).body.results[0];

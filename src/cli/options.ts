@@ -7,6 +7,7 @@
  */
 import { Option, InvalidArgumentError, type Command } from '@commander-js/extra-typings';
 import { resolveDataDir, storePath } from '../core/data-dir.js';
+import { MAX_K } from '../core/limits.js';
 import { HUBNESS_METHODS, type HubnessMethod } from '../hubness/dbnorm.js';
 import { LANG_RE } from '../io/validate.js';
 import { loadPipeline, type PipelineConfig } from '../pipeline/config.js';
@@ -35,7 +36,15 @@ export type NewCommand = Command<[], {}, GlobalOptions>;
 
 export function positiveInt(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
+  // Safe integers only: "1e20" or twenty 9s are integers to Number() but no count.
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+
+/** `--k`'s value: a whole number from 1 to MAX_K. */
+export function kValue(value: string): number {
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 1 || n > MAX_K) throw new InvalidArgumentError(`--k must be a whole number from 1 to ${MAX_K}`);
   return n;
 }
 
@@ -63,9 +72,9 @@ export function jsonOption(description = 'print as JSON') {
   return new Option('--json', description);
 }
 
-/** `--k <n>`: how many candidates; each command says what they are and how many by default. */
+/** `--k <n>`: how many candidates (1 to MAX_K); each command says what they are and how many by default. */
 export function kOption(description: string, defaultK: number) {
-  return new Option('--k <n>', description).argParser(positiveInt).default(defaultK);
+  return new Option('--k <n>', `${description} (1–${MAX_K})`).argParser(kValue).default(defaultK);
 }
 
 /** `--lang <codes>`: a list of language codes (the first is the primary one). */

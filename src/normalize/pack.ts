@@ -22,7 +22,8 @@
  * the whole text must match before the rule is tried at all.
  *
  * Compilation makes one combined matcher per stage (two: case-insensitive and
- * case-sensitive rules), refuses patterns that can match nothing, and, in `repeat` stages
+ * case-sensitive rules), refuses patterns that can match nothing or backtrack
+ * catastrophically (regex-safety.ts), and, in `repeat` stages
  * (run until nothing changes), refuses rewrites whose output the stage would match again.
  * Every error names the file, line and rule id.
  */
@@ -34,6 +35,7 @@ import { InputError } from '../core/errors.js';
 import { packageRoot } from '../core/paths.js';
 import { parseLocated, type Located } from '../io/validate.js';
 import { LiteralMatcher, lowerSameLength } from './literals.js';
+import { catastrophicBacktracking } from './regex-safety.js';
 
 export const TRANSFORMS = ['singular', 'lower', 'split-identifier'] as const;
 export type TransformName = (typeof TRANSFORMS)[number];
@@ -346,12 +348,15 @@ function compileRule(rule: RuleInput, ctx: RuleContext, stageRepeat: boolean): {
   if (actions === 0 && !rule.tag && !rule.code && !rule.children) throw problem(ctx.at, ctx.path, 'does nothing: give it "replace", "drop", "transform", "tag", "code" or "children"', id);
 
   let fragment: string;
+  /** What the backtracking check reads: the pattern as written, classes expanded (`\b` is empty to it either way). */
+  let checked: string | undefined;
   if (rule.literal !== undefined) fragment = literalFragment(Array.isArray(rule.literal) ? rule.literal : [rule.literal]);
-  else if (rule.tokens !== undefined) fragment = tokensFragment(rule.tokens, ctx, id);
+  else if (rule.tokens !== undefined) checked = fragment = tokensFragment(rule.tokens, ctx, id);
   else {
     const src = rule.regex!;
     if (/(?<!\\)\\(?:[1-9]|k<)/.test(src)) throw problem(ctx.at, [...ctx.path, 'regex'], 'backreferences are not supported', id);
-    fragment = unicodeBoundaries(expandClasses(src, ctx, id));
+    checked = expandClasses(src, ctx, id);
+    fragment = unicodeBoundaries(checked);
   }
   const flags = rule.caseSensitive ? 'uy' : 'iuy';
   let own: RegExp;
@@ -360,6 +365,8 @@ function compileRule(rule: RuleInput, ctx: RuleContext, stageRepeat: boolean): {
   } catch (err) {
     throw problem(ctx.at, [...ctx.path, rule.regex !== undefined ? 'regex' : 'literal'], `invalid pattern: ${(err as Error).message}`, id);
   }
+  const unsafe = checked === undefined ? undefined : catastrophicBacktracking(checked, flags.replace('y', ''));
+  if (unsafe) throw problem(ctx.at, [...ctx.path, rule.regex !== undefined ? 'regex' : 'tokens'], unsafe, id, 'unsafe-regex');
   if (canMatchEmpty(fragment, flags.replace('y', ''), rule.literal)) {
     throw problem(ctx.at, ctx.path, 'the pattern can match the empty string, which would loop forever; make it match at least one character', id, 'looping-rule');
   }
@@ -374,6 +381,8 @@ function compileRule(rule: RuleInput, ctx: RuleContext, stageRepeat: boolean): {
     } catch (err) {
       throw problem(ctx.at, [...ctx.path, 'requires'], `invalid pattern: ${(err as Error).message}`, id);
     }
+    const slow = catastrophicBacktracking(rule.requires, requires.flags);
+    if (slow) throw problem(ctx.at, [...ctx.path, 'requires'], slow, id, 'unsafe-regex');
   }
   const compiled: CompiledRule = {
     id,

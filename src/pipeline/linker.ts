@@ -11,6 +11,8 @@
  *   normalize → dense → lexical → fusion → hubness → best-term → ties → codes → rerank
  *             → specificity → decision
  */
+import { UsageError } from '../core/errors.js';
+import { capQuery, MAX_K } from '../core/limits.js';
 import type { LexicalIndex } from '../lexical/lexical-index.js';
 import type { VocabStore } from '../store/store.js';
 import { BuildCache } from './cache.js';
@@ -121,9 +123,9 @@ export class Linker {
     return ci === undefined ? undefined : this.index.terms[this.index.conceptTerms(ci)[0]]!.text;
   }
 
-  /** The query as the generators see it, with what the rule pack found. */
+  /** The query as the generators see it, with what the rule pack found (of its first MAX_QUERY_CHARS characters). */
   normalizeQuery(text: string): NormalizedQuery {
-    return this.resources.normalizer.normalize(text);
+    return this.resources.normalizer.normalize(capQuery(text).text);
   }
 
   /** What the pairwise reranker's features read of the vocabulary: concept priors (training mentions) and parents. */
@@ -139,9 +141,11 @@ export class Linker {
   /**
    * Links many texts, `LINK_CHUNK` at a time: each chunk runs the stages together (the dense
    * generators encode its texts in one batch) and is finished before the next starts, so the
-   * stages' per-query state (ranked lists, vectors) is held for one chunk only.
+   * stages' per-query state (ranked lists, vectors) is held for one chunk only. A text longer
+   * than MAX_QUERY_CHARS is cut there first; its result says so (`truncated`).
    */
   async linkMany(queries: ReadonlyArray<{ text: string; lang?: string | undefined }>, k = 10): Promise<LinkResult[]> {
+    if (!Number.isSafeInteger(k) || k < 1 || k > MAX_K) throw new UsageError(`k must be a whole number from 1 to ${MAX_K}, got ${k}`);
     if (queries.length <= LINK_CHUNK) return this.linkChunk(queries, k);
     const results: LinkResult[] = [];
     for (let i = 0; i < queries.length; i += LINK_CHUNK) results.push(...(await this.linkChunk(queries.slice(i, i + LINK_CHUNK), k)));
@@ -155,9 +159,10 @@ export class Linker {
     // Terms ranked: K′ when a stage asks for it (the hubness correction), else the generators' own depth; at least `want`.
     const asked = this.stages.flatMap((s) => (s.termDepth === undefined ? [] : [s.termDepth]));
     const depth = Math.max(want, asked.length ? Math.max(...asked) : Math.max(...this.config.generators.map((g) => g.k)));
-    const batch = queries.map((q) => queryState({ input: q.text, lang: q.lang, k, want, unit, depth, exclude: undefined }));
+    const capped = queries.map((q) => capQuery(q.text));
+    const batch = capped.map((c, i) => queryState({ input: c.text, lang: queries[i]!.lang, k, want, unit, depth, exclude: undefined }));
     await runStages(this.stages, batch);
-    return batch.map(resultOf);
+    return batch.map((q, i) => (capped[i]!.truncated ? { ...resultOf(q), truncated: { chars: queries[i]!.text.length, kept: q.input.length } } : resultOf(q)));
   }
 
   summary(): LinkerSummary {

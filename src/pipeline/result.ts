@@ -47,6 +47,8 @@ export interface LinkResult {
   /** The query translated into the vocabulary's language (the translate stage), word by word: what the generators also searched. */
   translation?: TranslationExplained;
   candidates: LinkCandidate[];
+  /** Set when the text was longer than MAX_QUERY_CHARS (src/core/limits.ts): `input` is its first `kept` of `chars` characters, and only they were linked. */
+  truncated?: { chars: number; kept: number };
   /** True when the best candidate's confidence is below the pipeline's NIL threshold (the candidates are still listed). */
   nil?: boolean;
 }

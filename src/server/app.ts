@@ -177,8 +177,9 @@ export async function buildApp({ config, service }: AppOptions): Promise<Fastify
   const admin = { access: 'admin' as const };
 
   app.get('/healthz', { schema: { tags: ['operations'], summary: 'the process is up', response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
-  app.get('/readyz', { schema: { tags: ['operations'], summary: 'ready once every served vocabulary has its indexes loaded', response: { 200: z.object({ status: z.literal('ready') }), 503: S.errorBody } } }, async (request, reply) => {
+  app.get('/readyz', { schema: { tags: ['operations'], summary: 'ready once every served vocabulary has its indexes loaded, and while no stuck worker is being replaced', response: { 200: z.object({ status: z.literal('ready') }), 503: S.errorBody } } }, async (request, reply) => {
     if (!service.ready) return errorReply(reply, request, 503, 'not_ready', 'indexes are still loading');
+    if (!service.workersHealthy) return errorReply(reply, request, 503, 'not_ready', 'a linker worker that ran past its deadline (limits.deadlineMs) is being replaced');
     return { status: 'ready' as const };
   });
   app.get('/metrics', { schema: { tags: ['operations'], summary: 'Prometheus metrics: requests, latency histograms, index sizes' } }, async (_request, reply) => {

@@ -70,6 +70,7 @@ function linked(linker: Linker, r: LinkResult, explain: boolean): Linked {
     concepts: r.candidates.map((c) => hit(linker, c, explain)),
     nil: r.nil ?? r.candidates.length === 0,
     ...(explain ? { rulesFired: r.rulesFired, codes: r.codes } : {}),
+    ...(r.truncated ? { truncated: r.truncated } : {}),
   };
 }
 

@@ -5,12 +5,17 @@
  *
  * Hot swap: `load` a new generation on every worker, switch new requests to it, then `drop`
  * the old one; a worker closes a dropped linker when its running operations have finished.
+ *
+ * Deadline: an operation still unanswered `deadlineMs` after it was sent means its worker
+ * is stuck (a pattern or a model that does not return). The worker is terminated, its
+ * operations fail with 503, and a new worker is started and given every loaded linker;
+ * until it is up, `healthy` is false (/readyz answers 503) and nothing is sent to it.
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { PipelineConfig } from '../pipeline/config.js';
 import { startWorker } from '../core/worker-start.js';
-import { fromWire, type WireError } from './http-error.js';
+import { fromWire, HttpError, type WireError } from './http-error.js';
 import type { Operation, OperationName, OperationResult, ResultOf } from './operations.js';
 import type { ExtraTerm } from '../pipeline/resources.js';
 
@@ -65,7 +70,12 @@ interface Pending {
   resolve: (r: unknown) => void;
   reject: (e: Error) => void;
   worker: number;
+  /** Set for operations: fires at the deadline. */
+  timer?: NodeJS.Timeout;
 }
+
+/** The default deadline of one operation on a worker (`limits.deadlineMs`). */
+export const DEFAULT_DEADLINE_MS = 30_000;
 
 /**
  * Operations a worker holds at once: two batches of half as many (link-worker.ts), one
@@ -92,6 +102,10 @@ export class LinkerPool {
   private readonly laterDrops = new Set<string>();
   /** Workers that failed (an uncaught error ends a worker thread): nothing more is sent to them. */
   private readonly dead = new Set<number>();
+  /** Workers being replaced after a missed deadline: nothing is sent to them until they are up. */
+  private readonly replacing = new Set<number>();
+  /** The linkers loaded and not dropped, which a replacement worker loads again. */
+  private readonly specs = new Map<string, LinkerSpec>();
   private nextId = 0;
   private closed = false;
   private idle: Array<() => void> = [];
@@ -101,42 +115,39 @@ export class LinkerPool {
     private readonly onError: (detail: string) => void,
     /** Operations a worker holds at once; the rest wait here, in arrival order. */
     private readonly perWorker: number,
+    private readonly spawn: () => Worker,
+    /** Longest an operation may go unanswered before its worker is replaced. */
+    private readonly deadlineMs: number,
   ) {
     this.inFlight = workers.map(() => 0);
   }
 
   /** Starts `size` workers (default: the machine's cores) and waits until each is up. */
-  static async start(data: PoolWorkerData, options: { size?: number; perWorker?: number; onError?: (detail: string) => void } = {}): Promise<LinkerPool> {
+  static async start(data: PoolWorkerData, options: { size?: number; perWorker?: number; deadlineMs?: number; onError?: (detail: string) => void } = {}): Promise<LinkerPool> {
     const size = Math.max(1, options.size ?? availableParallelism());
     const perWorker = Math.max(1, options.perWorker ?? DEFAULT_PER_WORKER);
     const batch = Math.max(1, Math.floor(perWorker / 2));
-    const workers = Array.from({ length: size }, () => startWorker(import.meta.url, 'link-worker', { ...data, batch }, { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }));
-    const pool = new LinkerPool(workers, options.onError ?? (() => {}), perWorker);
+    const spawn = (): Worker => startWorker(import.meta.url, 'link-worker', { ...data, batch }, { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB });
+    const workers = Array.from({ length: size }, spawn);
+    const pool = new LinkerPool(workers, options.onError ?? (() => {}), perWorker, spawn, options.deadlineMs ?? DEFAULT_DEADLINE_MS);
     try {
-      await Promise.all(
-        workers.map(
-          (w) =>
-            new Promise<void>((resolve, reject) => {
-              const onMessage = (m: { ready?: boolean }): void => {
-                if (!m.ready) return;
-                w.off('message', onMessage);
-                w.off('error', reject);
-                resolve();
-              };
-              w.on('message', onMessage);
-              w.once('error', reject);
-            }),
-        ),
-      );
+      await Promise.all(workers.map(whenReady));
     } catch (err) {
       await pool.close();
       throw err;
     }
-    workers.forEach((w, i) => {
-      w.on('message', (m: WorkerReply) => pool.settle(m));
-      w.on('error', (err) => pool.failWorker(i, err));
-    });
+    workers.forEach((w, i) => pool.listen(w, i));
     return pool;
+  }
+
+  private listen(w: Worker, i: number): void {
+    w.on('message', (m: WorkerReply) => this.settle(m));
+    w.on('error', (err) => this.failWorker(i, err));
+  }
+
+  /** False while a stuck worker is being replaced. */
+  get healthy(): boolean {
+    return this.replacing.size === 0;
   }
 
   get size(): number {
@@ -158,16 +169,70 @@ export class LinkerPool {
   private send(worker: number, message: LoadRequest | RunRequest): Promise<unknown> {
     if (this.closed) return Promise.reject(new Error('the linker pool is closed'));
     return new Promise((resolve, reject) => {
-      this.pending.set(message.id, { resolve, reject, worker });
+      const timer = message.type === 'run' ? setTimeout(() => this.stuck(worker), this.deadlineMs) : undefined;
+      this.pending.set(message.id, { resolve, reject, worker, ...(timer ? { timer } : {}) });
       this.inFlight[worker]!++;
       this.workers[worker]!.postMessage(message);
     });
+  }
+
+  /**
+   * A worker missed an operation's deadline: terminate it, fail what it held, start a new
+   * one and load every linker on it, then send it work again.
+   */
+  private stuck(worker: number): void {
+    if (this.closed || this.replacing.has(worker) || this.dead.has(worker)) return;
+    this.replacing.add(worker);
+    this.onError(`a linker worker ran an operation past its deadline (${this.deadlineMs} ms, limits.deadlineMs): terminating and replacing it`);
+    const old = this.workers[worker]!;
+    old.removeAllListeners();
+    old.on('error', () => {});
+    void old.terminate();
+    this.failPending(worker, new HttpError(503, 'unavailable', `the operation ran past its deadline (${this.deadlineMs} ms); the worker running it was restarted`));
+    void this.replace(worker);
+  }
+
+  private async replace(worker: number): Promise<void> {
+    const fresh = this.spawn();
+    this.workers[worker] = fresh;
+    try {
+      await whenReady(fresh);
+      this.listen(fresh, worker);
+      // Load what is loaded now; a hot swap meanwhile adds or drops linkers, so check again.
+      const loaded = new Set<string>();
+      for (;;) {
+        const missing = [...this.specs.values()].filter((s) => !loaded.has(s.key));
+        if (missing.length === 0 || this.closed) break;
+        for (const spec of missing) {
+          await this.send(worker, { type: 'load', id: this.nextId++, spec });
+          loaded.add(spec.key);
+        }
+      }
+      for (const key of loaded) if (!this.specs.has(key)) fresh.postMessage({ type: 'drop', key } satisfies WorkerRequest);
+    } catch (err) {
+      this.failWorker(worker, err instanceof Error ? err : new Error(String(err)));
+    } finally {
+      this.replacing.delete(worker);
+    }
+    // Its room goes to what waits.
+    while (!this.closed && !this.dead.has(worker) && this.inFlight[worker]! < this.perWorker && this.backlog.length) this.startWaiting(worker);
+  }
+
+  private failPending(worker: number, err: Error): void {
+    for (const [id, p] of this.pending) {
+      if (p.worker !== worker) continue;
+      this.pending.delete(id);
+      clearTimeout(p.timer);
+      this.finished(worker);
+      p.reject(err);
+    }
   }
 
   private settle(m: WorkerReply): void {
     const p = this.pending.get(m.id);
     if (!p) return;
     this.pending.delete(m.id);
+    clearTimeout(p.timer);
     this.finished(p.worker);
     if ('error' in m) {
       if (m.detail) this.onError(m.detail);
@@ -178,35 +243,35 @@ export class LinkerPool {
   private finished(worker: number): void {
     this.inFlight[worker]!--;
     // The freed room goes to the oldest waiting operation.
-    const next = this.inFlight[worker]! < this.perWorker && !this.closed && !this.dead.has(worker) ? this.backlog.shift() : undefined;
-    if (next) {
-      next.start(worker);
-      if (this.laterDrops.has(next.key)) this.drop(next.key);
-    }
+    if (this.inFlight[worker]! < this.perWorker && !this.closed && !this.dead.has(worker) && !this.replacing.has(worker)) this.startWaiting(worker);
     if (this.queued === 0) for (const f of this.idle.splice(0)) f();
+  }
+
+  private startWaiting(worker: number): void {
+    const next = this.backlog.shift();
+    if (!next) return;
+    next.start(worker);
+    if (this.laterDrops.has(next.key)) this.drop(next.key);
   }
 
   private failWorker(worker: number, err: Error): void {
     this.onError(err.stack ?? err.message);
     this.dead.add(worker);
-    for (const [id, p] of this.pending) {
-      if (p.worker !== worker) continue;
-      this.pending.delete(id);
-      this.finished(worker);
-      p.reject(err);
-    }
+    this.failPending(worker, err);
     // With no worker left, what waits would wait forever.
     if (this.dead.size === this.workers.length) for (const w of this.backlog.splice(0)) w.reject(new Error('every linker worker has failed (the server log has why)'));
   }
 
-  /** Workers still running. */
+  /** Workers running and taking work. */
   private get live(): number[] {
-    return this.workers.map((_, i) => i).filter((i) => !this.dead.has(i));
+    return this.workers.map((_, i) => i).filter((i) => !this.dead.has(i) && !this.replacing.has(i));
   }
 
   /** Builds the linker on every worker (from the index cache); its size. */
   async load(spec: LinkerSpec): Promise<LinkerSize> {
     if (this.live.length === 0) throw new Error('every linker worker has failed (the server log has why)');
+    // Remembered first: a worker being replaced loads it when it is up.
+    this.specs.set(spec.key, spec);
     const sizes = await Promise.all(this.live.map((i) => this.send(i, { type: 'load', id: this.nextId++, spec })));
     // At least one worker was sent the load (checked above).
     return sizes[0]!;
@@ -218,12 +283,14 @@ export class LinkerPool {
    */
   run<N extends OperationName>(key: string, operation: Operation<N>): Promise<ResultOf<N>> {
     const live = this.live;
-    if (live.length === 0) return Promise.reject(new Error('every linker worker has failed (the server log has why)'));
-    let best = live[0]!;
-    for (const i of live) if (this.inFlight[i]! < this.inFlight[best]!) best = i;
-    if (this.inFlight[best]! >= this.perWorker && !this.closed) {
+    if (live.length === 0 && this.replacing.size === 0) return Promise.reject(new Error('every linker worker has failed (the server log has why)'));
+    let best = live[0];
+    for (const i of live) if (this.inFlight[i]! < this.inFlight[best!]!) best = i;
+    // Every worker full, or every one being replaced: wait for room.
+    if ((best === undefined || this.inFlight[best]! >= this.perWorker) && !this.closed) {
       return new Promise((resolve, reject) => this.backlog.push({ key, reject, start: (worker) => void this.send(worker, { type: 'run', id: this.nextId++, key, operation }).then(resolve, reject) }));
     }
+    if (best === undefined) return Promise.reject(new Error('the linker pool is closed'));
     return this.send(best, { type: 'run', id: this.nextId++, key, operation });
   }
 
@@ -237,6 +304,7 @@ export class LinkerPool {
       return;
     }
     this.laterDrops.delete(key);
+    this.specs.delete(key);
     for (const w of this.workers) w.postMessage({ type: 'drop', key } satisfies WorkerRequest);
   }
 
@@ -248,9 +316,26 @@ export class LinkerPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const p of this.pending.values()) p.reject(new Error('the linker pool was closed'));
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(new Error('the linker pool was closed'));
+    }
     this.pending.clear();
     for (const w of this.backlog.splice(0)) w.reject(new Error('the linker pool was closed'));
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
+}
+
+/** Resolves when a worker says it is up; rejects when it fails first. */
+function whenReady(w: Worker): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onMessage = (m: { ready?: boolean }): void => {
+      if (!m.ready) return;
+      w.off('message', onMessage);
+      w.off('error', reject);
+      resolve();
+    };
+    w.on('message', onMessage);
+    w.once('error', reject);
+  });
 }

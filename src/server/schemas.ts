@@ -4,12 +4,13 @@
  * response types of the operations (src/server/operations.ts) are inferred from them.
  */
 import { z } from 'zod';
+import { MAX_QUERY_CHARS, MAX_REQUEST_TEXT_CHARS } from '../core/limits.js';
 
 const lang = z.string().regex(/^[a-z]{2,3}$/, 'a two- or three-letter language code').describe('ISO 639 language code, e.g. en');
 const k = z.number().int().min(1).max(100).default(5).describe('how many concepts to return (1–100)');
 const vocabulary = z.string().min(1).max(200).describe('a served vocabulary (GET /v1/vocabularies); default: the first served with the jobs preset (normalize) or the medical one (link, map)');
-/** The text of one input: at most 10,000 characters, no NUL. */
-const inputText = z.string().max(10_000).refine((s) => !s.includes('\u0000'), 'must not contain NUL characters');
+/** The text of one input: at most MAX_REQUEST_TEXT_CHARS characters, no NUL (the pipeline reads the first MAX_QUERY_CHARS). */
+const inputText = z.string().max(MAX_REQUEST_TEXT_CHARS).refine((s) => !s.includes('\u0000'), 'must not contain NUL characters');
 
 export const generatorScore = z.object({
   generator: z.string(),
@@ -46,6 +47,7 @@ export const linked = z.object({
   nil: z.boolean().describe('true when no concept is good enough (confidence below the NIL threshold, or no candidate)'),
   rulesFired: z.array(z.string()).optional(),
   codes: z.array(z.object({ system: z.string(), code: z.string(), rule: z.string() })).optional(),
+  truncated: z.object({ chars: z.number().int(), kept: z.number().int() }).optional().describe(`set when the text was longer than ${MAX_QUERY_CHARS} characters: only its first \`kept\` of \`chars\` were linked`),
 });
 
 export const normalizeBody = z

@@ -22,6 +22,7 @@ export async function startServer(config: ServeConfig, dataDir: string): Promise
     dataDir,
     ...(config.vocabularies ? { vocabularies: config.vocabularies } : {}),
     ...(config.workers ? { workers: config.workers } : {}),
+    deadlineMs: config.limits.deadlineMs,
     readOnly: config.readOnly,
     log: (level, message, fields) => log(level, message, fields),
   });

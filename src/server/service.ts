@@ -33,6 +33,8 @@ export interface ServiceOptions {
   vocabularies?: readonly ServedVocabulary[];
   /** Pool workers. Default: the machine's cores. */
   workers?: number;
+  /** Longest an operation may run on a worker before the worker is replaced (LinkerPool). */
+  deadlineMs?: number;
   /**
    * A replica on a shared, read-only data dir: the store is opened read-only, indexes are
    * loaded from the cache and never built, and the admin routes are refused.
@@ -95,7 +97,7 @@ export class Service {
     } finally {
       bootstrap.close();
     }
-    const pool = await LinkerPool.start(workerDataFor(options.dataDir), { ...(options.workers ? { size: options.workers } : {}), onError: (detail) => log('error', 'worker error', { detail }) });
+    const pool = await LinkerPool.start(workerDataFor(options.dataDir), { ...(options.workers ? { size: options.workers } : {}), ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}), onError: (detail) => log('error', 'worker error', { detail }) });
     const service = new Service(options.dataDir, pool, log, readOnly);
     for (const v of vocabularies) {
       service.served.set(v.name, { ...v, generation: 0, key: undefined, state: 'loading', loadedAt: null, concepts: 0, terms: 0 });
@@ -120,6 +122,11 @@ export class Service {
       if (!pending.length) throw new Error('no job is loading the vocabularies that are not in service');
       await Promise.race(pending.map((j) => this.jobs.wait(j.id, 60_000)));
     }
+  }
+
+  /** False while a worker that missed its deadline is being replaced. */
+  get workersHealthy(): boolean {
+    return this.pool.healthy;
   }
 
   get poolQueued(): number {

@@ -26,6 +26,10 @@ export const serveConfigSchema = z.strictObject({
       maxBatch: z.number().int().min(1).max(100_000).default(1000),
       /** Longest a search may take before the request gets 503 timeout. */
       timeoutMs: z.number().int().min(1).default(10_000),
+      /** Longest an operation may run on a worker: past it the worker is terminated and replaced (its requests get 503, /readyz answers 503 meanwhile). */
+      deadlineMs: z.number().int().min(100).default(30_000),
+      /** Longest SIGTERM's drain may take: then the process exits (code 1) whatever still runs. */
+      shutdownMs: z.number().int().min(100).default(30_000),
       /** Longest a client may take to send its whole request (slow clients get 408). */
       requestTimeoutMs: z.number().int().min(100).default(30_000),
       /** Requests per key (or per client address without a key) and window; 0 turns it off. */
@@ -49,6 +53,8 @@ export const SERVE_ENV: Record<string, { path: string[]; parse: (v: string) => u
   NORMKIT_BODY_LIMIT: { path: ['limits', 'bodyBytes'], parse: Number },
   NORMKIT_MAX_BATCH: { path: ['limits', 'maxBatch'], parse: Number },
   NORMKIT_TIMEOUT_MS: { path: ['limits', 'timeoutMs'], parse: Number },
+  NORMKIT_DEADLINE_MS: { path: ['limits', 'deadlineMs'], parse: Number },
+  NORMKIT_SHUTDOWN_MS: { path: ['limits', 'shutdownMs'], parse: Number },
   NORMKIT_RATE_LIMIT: { path: ['limits', 'rateLimit', 'max'], parse: Number },
   NORMKIT_CORS_ORIGINS: { path: ['cors', 'origins'], parse: (v) => (v === '*' ? '*' : v.split(',').map((s) => s.trim()).filter(Boolean)) },
   NORMKIT_LOG_LEVEL: { path: ['logLevel'], parse: (v) => v },

@@ -42,8 +42,16 @@ export function addServeCommand(program: Program): void {
       process.stderr.write(`normkit: serving on ${server.url} (docs: ${server.url}/docs); data dir ${dataDir}\n`);
       await new Promise<void>((resolve) => {
         const stop = (signal: string): void => {
-          server.app.log.info({ signal }, 'shutting down: draining requests');
-          void server.stop().then(resolve);
+          server.app.log.info({ signal, shutdownMs: config.limits.shutdownMs }, 'shutting down: draining requests');
+          // A worker that never returns would hold the drain, and the process, for good.
+          const deadline = setTimeout(() => {
+            server.app.log.error({ shutdownMs: config.limits.shutdownMs }, 'shutdown deadline passed (limits.shutdownMs): exiting with work still running');
+            process.exit(1);
+          }, config.limits.shutdownMs);
+          void server.stop().then(() => {
+            clearTimeout(deadline);
+            resolve();
+          });
         };
         process.once('SIGTERM', () => stop('SIGTERM'));
         process.once('SIGINT', () => stop('SIGINT'));

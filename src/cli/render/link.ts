@@ -23,7 +23,8 @@ export function renderLink(r: LinkResult): string {
   ]);
   const t = r.translation;
   const translated = t ? [`translated (${t.from} → ${t.to}): ${t.text}   [${t.words.map((w) => `${w.source} ${w.via}${w.targets.length ? `: ${w.targets.join(' | ')}` : ''}`).join('; ')}]`] : [];
-  return [`normalized: ${r.normalized}`, ...translated, renderTable(['#', 'concept', 'matched term', 'score', 'before correction', ...names, 'generator'], rows)].join('\n');
+  const cut = r.truncated ? [`truncated: only the first ${r.truncated.kept.toLocaleString('en-US')} of ${r.truncated.chars.toLocaleString('en-US')} characters were linked`] : [];
+  return [...cut, `normalized: ${r.normalized}`, ...translated, renderTable(['#', 'concept', 'matched term', 'score', 'before correction', ...names, 'generator'], rows)].join('\n');
 }
 
 /** `link --input`'s report (written to stderr: stdout may be the results): counts, then the first bad lines. */
