@@ -4,7 +4,8 @@
  * their gold concepts in it. A benchmark names the sources its runs may use (`learnFrom` in
  * eval/benchmarks/*.json); none is ever taken from a test split:
  * - `hpo-dev`: HPO's translations of the dev-split concepts only (the hpo-translations
- *   loader's seeded split), official and machine (CANDIDATE) ones;
+ *   loader's seeded split), official and machine (CANDIDATE) ones, each paired with the
+ *   English text it translates where the table gives it;
  * - `codiesp-train`: CodiEsp's train-split diagnoses (Spanish) with their ICD-10-CM codes;
  * - `quaero-train`: QUAERO's train-split mentions (French) with their CUIs.
  */
@@ -17,12 +18,12 @@ import { hashSplit, readTsv } from './util.js';
 export interface ParallelSource {
   vocabulary: VocabularySpec;
   /** Language → texts in it with their gold concepts in `vocabulary`. */
-  examples: Map<string, Array<{ text: string; gold: string[] }>>;
+  examples: Map<string, Array<{ text: string; gold: string[]; target?: string | undefined }>>;
 }
 
-function add(map: ParallelSource['examples'], lang: string, text: string, gold: string[]): void {
+function add(map: ParallelSource['examples'], lang: string, text: string, gold: string[], target?: string): void {
   const list = map.get(lang) ?? [];
-  list.push({ text, gold });
+  list.push({ text, gold, ...(target ? { target } : {}) });
   map.set(lang, list);
 }
 
@@ -31,7 +32,7 @@ export const PARALLEL_SOURCES: Record<string, (shared: string) => ParallelSource
     const examples: ParallelSource['examples'] = new Map();
     for (const r of readTsv(join(shared, 'hpo', 'hpo_translations.tsv'))) {
       if (r['status'] === 'NOT_TRANSLATED' || hashSplit(r['hp_id']!, HPO_SPLIT.seed, HPO_SPLIT.devFraction) !== 'dev') continue;
-      add(examples, r['lang']!, r['translation']!, [r['hp_id']!]);
+      add(examples, r['lang']!, r['translation']!, [r['hp_id']!], r['source_en']);
     }
     return { vocabulary: { key: 'hpo-en', format: 'hpo', files: [join(shared, 'hpo', 'hpo_en_terms.tsv')] }, examples };
   },

@@ -20,8 +20,12 @@ export interface LearnOptions {
   to: string;
   /** Lexicon name (default `<vocabulary>-learned-<from>-<to>`). */
   name?: string;
-  /** Labeled texts in `from` with their gold concepts. */
-  examples?: ReadonlyArray<{ text: string; gold: readonly string[] }>;
+  /**
+   * Labeled texts in `from` with their gold concepts; an example with a `target` (the text it
+   * translates, when known: a translation table's source column) is paired with that text
+   * only, not with every term of its concepts.
+   */
+  examples?: ReadonlyArray<{ text: string; gold: readonly string[]; target?: string | undefined }>;
   /** Learn from the vocabulary's own translations too (default true). */
   translations?: boolean;
   /** The lowest alignment score kept (default 0.1). */
@@ -56,7 +60,7 @@ export function learnLexicon(store: VocabStore, vocabulary: string, options: Lea
     }
   }
   for (const e of options.examples ?? []) {
-    const targets = e.gold.flatMap((id) => byConcept.get(id)?.to ?? []);
+    const targets = e.target ? [e.target] : e.gold.flatMap((id) => byConcept.get(id)?.to ?? []);
     if (!targets.length) {
       texts.unusedExamples++;
       continue;
@@ -71,7 +75,7 @@ export function learnLexicon(store: VocabStore, vocabulary: string, options: Lea
   const minScore = options.minScore ?? 0.1;
   const pairs = alignWords(parallel, { from, to, minScore });
   const checksum = createHash('sha256')
-    .update(JSON.stringify([info.checksum, from, to, minScore, options.translations !== false, (options.examples ?? []).map((e) => [e.text, e.gold])]))
+    .update(JSON.stringify([info.checksum, from, to, minScore, options.translations !== false, (options.examples ?? []).map((e) => [e.text, e.gold, e.target ?? null])]))
     .digest('hex');
   return {
     meta: {
