@@ -27,6 +27,7 @@ import { createApiKey } from '../src/server/api-keys.js';
 import { VocabStore } from '../src/store/store.js';
 import { importVocabulary } from '../src/vocab/import.js';
 import { ICD_ROWS, writeEscoCsv, writeIcdOrderFile, writeMeshXml, writeObo, writeOnet } from './helpers/fixtures.js';
+import { runCliAsync } from './helpers/cli.js';
 import { call, startTestServer } from './helpers/server.js';
 import { tempDir } from './helpers/tmp.js';
 
@@ -169,34 +170,93 @@ describe('fuzz: vocabulary importers', () => {
   }
 });
 
+/** A JSONL concept line: the fields normkit reads, with values of the right and of wrong types. */
+const idValue = fc.oneof({ weight: 6, arbitrary: fc.constantFrom('a', 'b', 'c', 'I21.9', 'HP:1', ' ') }, shortText, fc.integer(), fc.constant(null));
+const conceptLine = fc.record(
+  {
+    id: idValue,
+    name: fc.oneof({ weight: 6, arbitrary: shortText }, fc.constant(''), fc.integer(), fc.array(fc.string(), { maxLength: 2 })),
+    synonyms: fc.oneof({ weight: 4, arbitrary: fc.array(shortText, { maxLength: 3 }) }, shortText, fc.constant(null)),
+    terms: fc.array(fc.record({ text: shortText, lang: fc.constantFrom('en', 'de', 'pt-BR', 'zz-@@', '') }, { requiredKeys: [] }), { maxLength: 2 }),
+    codes: fc.array(shortText, { maxLength: 2 }),
+    parents: fc.oneof({ weight: 4, arbitrary: fc.array(idValue, { maxLength: 3 }) }, idValue),
+    types: fc.array(shortText, { maxLength: 2 }),
+    xrefs: fc.array(shortText, { maxLength: 2 }),
+    description: fc.oneof(shortText, fc.integer()),
+    lang: fc.constantFrom('en', 'fr', 'pt-BR', 'zz-@@', 'EN', ''),
+    extra: fc.jsonValue({ maxDepth: 2 }),
+  },
+  { requiredKeys: [] },
+);
+
+describe('fuzz: generated JSONL vocabularies', () => {
+  it('generated concept lines import, or fail with a located error and change nothing', async (t) => {
+    const dir = tempDir(t);
+    const store = VocabStore.open(join(dir, 'normkit.db'));
+    t.after(() => store.close());
+    const file = join(dir, 'v.jsonl');
+    writeFileSync(file, '{"id":"a","name":"alpha"}\n{"id":"b","name":"beta","parents":["a"]}\n');
+    await importVocabulary(store, [file], { name: 'v' });
+    const name = 'import generated JSONL';
+    await fc.assert(
+      fc.asyncProperty(fc.array(conceptLine, { minLength: 1, maxLength: 12 }), fc.boolean(), fc.array(fc.constantFrom('en', 'de', 'pt-BR'), { maxLength: 2 }), async (lines, skipInvalid, langs) => {
+        counted(name);
+        writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n'));
+        const before = snapshot(store, 'v');
+        try {
+          await importVocabulary(store, [file], { name: 'v', format: 'jsonl', skipInvalid, langs, force: true });
+        } catch (err) {
+          assertUserError(err, 'jsonl import');
+          assert.equal(snapshot(store, 'v'), before, 'a failed import changed the store');
+        }
+      }),
+      params(120),
+    );
+    report(t, name);
+  });
+});
+
 // ------------------------------------------------------------------ rule packs
 
-const ruleValue = fc.oneof(fc.constantFrom('heart attack', 'mi', 'sr', '(a+)+$', '\\d+', '[', '{NUM}', '{WORD} dev', '\\b', '(?<=x)y', '$1', ''), shortText);
-const rule = fc.record(
-  {
-    id: fc.oneof(fc.constantFrom('r1', 'r2', 'r.x'), shortText),
-    literal: fc.oneof(ruleValue, fc.array(ruleValue, { maxLength: 3 })),
-    regex: ruleValue,
-    token: ruleValue,
-    replace: ruleValue,
-    drop: fc.boolean(),
-    attribute: fc.constantFrom('seniority', 'x', ''),
-    transform: fc.constantFrom('split-identifier', 'lowercase', 'nope'),
-    colour: fc.constant('red'),
-  },
-  { requiredKeys: ['id'] },
-);
+/** Mostly `good`, now and then `bad`: a generated pack is often valid as a whole. */
+const mostly = <T, U>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<U>): fc.Arbitrary<T | U> => fc.oneof({ weight: 15, arbitrary: good }, { weight: 1, arbitrary: bad });
+const ruleValue = fc.oneof({ weight: 4, arbitrary: fc.constantFrom('heart attack', 'mi', 'sr', '(a+)+$', '\\d+', '[', '{NUM}', '{WORD} dev', '\\b', '(?<=x)y', '(?<n>\\d)', '$1', '$<n>', '$0', '\\p{L}+', '^', '$', '') }, shortText);
+/** A rule as the schema wants it (one matcher, one or more actions) or, less often, a wrong one. */
+const rule = (depth: number): fc.Arbitrary<Record<string, unknown>> =>
+  fc
+    .record(
+      {
+        id: mostly(fc.constantFrom('r1', 'r2', 'r.x', 'a:b'), shortText),
+        matcher: fc.oneof(
+          fc.record({ literal: fc.oneof(ruleValue, fc.array(ruleValue, { minLength: 1, maxLength: 3 })) }),
+          fc.record({ regex: ruleValue }),
+          fc.record({ tokens: fc.array(fc.oneof(fc.constantFrom('{NUM}', '{WORD}', '{ROMAN}', '{ANY}', '{NOPE}', 'dev', 'sr'), ruleValue), { minLength: 1, maxLength: 3 }) }),
+        ),
+        requires: ruleValue,
+        caseSensitive: fc.boolean(),
+        replace: ruleValue,
+        drop: fc.constant(true),
+        transform: mostly(fc.constantFrom('singular', 'lower', 'split-identifier'), fc.constant('nope')),
+        tag: fc.dictionary(mostly(fc.constantFrom('seniority', 'level'), fc.constant('Bad')), ruleValue, { maxKeys: 2 }),
+        code: fc.record({ system: mostly(fc.constant('icd10cm'), fc.constant('')), value: ruleValue }, { requiredKeys: ['system'] }),
+        children: depth > 0 ? fc.array(rule(depth - 1), { minLength: 1, maxLength: 2 }) : fc.constant(undefined),
+        colour: fc.constant('red'),
+      },
+      { requiredKeys: ['id', 'matcher'] },
+    )
+    .map(({ matcher, colour, ...r }) => ({ ...r, ...matcher, ...(colour !== undefined && r.id === 'a:b' && r.caseSensitive === true ? { colour } : {}) }));
 const pack = fc.record(
   {
-    name: fc.oneof(fc.constant('p'), shortText),
-    extends: fc.constantFrom('jobs', 'medical', 'codes', 'nope', './missing.yaml'),
-    classes: fc.dictionary(fc.constantFrom('A', 'B', 'NUM', 'bad name'), ruleValue, { maxKeys: 2 }),
-    stages: fc.array(fc.record({ name: fc.oneof(fc.constantFrom('expand', 's'), shortText), repeat: fc.boolean(), rules: fc.array(rule, { maxLength: 4 }) }, { requiredKeys: ['name'] }), { maxLength: 3 }),
+    name: mostly(fc.constant('p'), shortText),
+    extends: mostly(fc.constantFrom('jobs', 'medical', 'codes'), fc.constantFrom('nope', './missing.yaml')),
+    disable: fc.array(fc.constantFrom('abbr.ai', 'nope'), { maxLength: 2 }),
+    classes: fc.dictionary(mostly(fc.constantFrom('A', 'B', 'NUM'), fc.constant('bad name')), fc.array(ruleValue, { minLength: 1, maxLength: 3 }), { maxKeys: 2 }),
+    stages: fc.array(fc.record({ name: mostly(fc.constantFrom('expand', 's'), shortText), repeat: fc.boolean(), apply: fc.constantFrom('query', 'both'), rules: fc.array(rule(1), { maxLength: 4 }) }, { requiredKeys: ['name', 'rules'] }), { maxLength: 3 }),
   },
-  { requiredKeys: ['name'] },
+  { requiredKeys: ['name', 'stages'] },
 );
 /** A pack as YAML or JSON text, sometimes edited into something that does not parse. */
-const packText = fc.tuple(pack, fc.boolean(), fc.option(edits, { nil: undefined })).map(([p, json, list]) => {
+const packText = fc.tuple(pack, fc.boolean(), fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: edits })).map(([p, json, list]) => {
   const text = json ? JSON.stringify(p) : toYaml(p);
   return list ? applyEdits(Buffer.from(text), list).toString('utf8') : text;
 });
@@ -221,10 +281,12 @@ describe('fuzz: rule packs and normalize', () => {
           compiled = loadPack(path);
         } catch (err) {
           assertUserError(err, 'loadPack');
+          if (process.env['FUZZ_DEBUG']) console.log(String(err).slice(0, 200));
           assert.ok(err instanceof InputError, `loadPack threw ${String(err)}`);
           assert.ok(err.problems.every((q) => q.file.length > 0));
           return;
         }
+        counted(`${name} (compiled)`);
         for (const s of texts) assert.equal(typeof normalize(s, compiled).text, 'string');
       }),
       params(150),
@@ -384,7 +446,37 @@ describe('fuzz: HTTP routes', () => {
           assert.equal(await listed(), before, 'a failed import changed the vocabulary');
         }
       }),
-      params(12),
+      params(8),
+    );
+    report(t, name);
+  });
+});
+
+// ------------------------------------------------------------------ the CLI
+
+describe('fuzz: the CLI', () => {
+  it('normkit normalize and vocab import with generated arguments exit with a user error code, never 1, without a stack trace', async (t) => {
+    const dir = tempDir(t);
+    const file = join(dir, 'v.jsonl');
+    const demo = readFileSync(join(demoDataDir(), 'conditions.jsonl')).subarray(0, 2000);
+    const name = 'CLI';
+    await fc.assert(
+      fc.asyncProperty(fc.boolean(), shortText, fc.constantFrom('jobs', 'medical', 'codes', 'nope', file), edits, fc.constantFrom('jsonl', 'obo', 'icd10cm', 'nope', ''), fc.constantFrom('en', 'zz-@@', 'pt-BR'), async (importing, s, pack, list, format, lang) => {
+        counted(name);
+        writeFileSync(file, applyEdits(demo, list));
+        // Arguments cannot hold NUL; the rest goes as is. One process per case: each takes seconds.
+        const arg = s.replaceAll('\u0000', ' ');
+        const args = importing ? ['vocab', 'import', file, '--name', 'v', '--lang', lang, ...(format ? ['--format', format] : [])] : ['normalize', arg, '--pack', pack, '--json'];
+        {
+          const r = await runCliAsync(args, dir);
+          assert.ok(r.status !== null && [0, 2, 3, 4, 6].includes(r.status), `normkit ${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
+          if (r.status !== 0) {
+            assert.ok(r.stderr.trim().length > 0, `normkit ${args.join(' ')}: exit ${r.status} with no message`);
+            assert.doesNotMatch(r.stderr, /\n\s+at .+:\d+:\d+\)?\n/, `normkit ${args.join(' ')}: a stack trace`);
+          }
+        }
+      }),
+      params(2),
     );
     report(t, name);
   });
