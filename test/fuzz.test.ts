@@ -364,6 +364,10 @@ const normalizeBody = fc.oneof(
   { weight: 5, arbitrary: fc.record({ text: maybe(text), texts: maybe(fc.array(text, { maxLength: 4 })), k: maybe(k), lang: maybe(lang), explain: maybe(fc.boolean()), vocabulary: maybe(fc.constantFrom('demo-occupations', 'nope')) }, { requiredKeys: [] }) },
   { weight: 1, arbitrary: fc.jsonValue() },
 );
+const mapBody = fc.oneof(
+  { weight: 5, arbitrary: fc.record({ items: maybe(fc.array(text, { maxLength: 4 })), k: maybe(k), minSimilarity: maybe(fc.double()), vocabulary: maybe(fc.constantFrom('demo-conditions', 'nope')) }, { requiredKeys: [] }) },
+  { weight: 1, arbitrary: fc.jsonValue() },
+);
 /** A query string: encoded values, or raw pieces that are not valid percent-encoding. */
 const searchQuery = fc
   .array(fc.tuple(fc.constantFrom('q', 'k', 'lang', 'vocabulary', 'x', 'q'), fc.oneof({ weight: 4, arbitrary: shortText.map((s) => encodeURIComponent(wellFormed(s))) }, fc.constantFrom('%', '%zz', '%E0%A4%A', '%00', '%C0%80', '&', '=', '+', '1', '-1', '1e3', 'en', 'demo-occupations'))), { maxLength: 5 })
@@ -384,17 +388,16 @@ describe('fuzz: HTTP routes', () => {
   it('POST /v1/link, /v1/normalize and GET /v1/search: any body or query is answered, never with 500', async (t) => {
     const name = 'HTTP link/normalize/search';
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('link', 'normalize', 'search', 'raw'), linkBody, normalizeBody, searchQuery, fc.tuple(rawBody, contentType, fc.constantFrom('/v1/link', '/v1/normalize', '/v1/map')), async (route, lb, nb, q, [raw, type, path]) => {
+      fc.asyncProperty(fc.constantFrom('link', 'normalize', 'map', 'search', 'raw'), linkBody, normalizeBody, mapBody, searchQuery, fc.tuple(rawBody, contentType, fc.constantFrom('/v1/link', '/v1/normalize', '/v1/map')), async (route, lb, nb, mb, q, [raw, type, path]) => {
         counted(name);
+        const sent = route === 'link' ? lb : route === 'normalize' ? nb : route === 'map' ? mb : route === 'search' ? q : raw;
         const r =
-          route === 'link'
-            ? await call(server.url, 'POST', '/v1/link', lb)
-            : route === 'normalize'
-              ? await call(server.url, 'POST', '/v1/normalize', nb)
-              : route === 'search'
-                ? await call(server.url, 'GET', `/v1/search?${q}`)
-                : await call(server.url, 'POST', path, raw, { 'content-type': type }, true);
-        assertErrorBody(r.status, r.body, `${route} ${JSON.stringify(route === 'link' ? lb : route === 'normalize' ? nb : route === 'search' ? q : raw).slice(0, 300)}`);
+          route === 'search'
+            ? await call(server.url, 'GET', `/v1/search?${q}`)
+            : route === 'raw'
+              ? await call(server.url, 'POST', path, raw, { 'content-type': type }, true)
+              : await call(server.url, 'POST', `/v1/${route}`, sent);
+        assertErrorBody(r.status, r.body, `${route} ${JSON.stringify(sent).slice(0, 300)}`);
       }),
       params(150),
     );
@@ -412,6 +415,31 @@ describe('fuzz: HTTP routes', () => {
       }),
       params(60),
     );
+    report(t, name);
+  });
+
+  it('admin rules, synonyms and import paths: any body is answered, never with 500', async (t) => {
+    const name = 'HTTP admin rules/synonyms/paths';
+    const synonyms = fc.array(fc.record({ conceptId: fc.oneof(fc.constantFrom('I21.9', 'E11.9', 'nope'), shortText), text: maybe(text), lang: maybe(lang) }, { requiredKeys: ['conceptId'] }), { maxLength: 3 });
+    const path = fc.oneof(shortText.map((p) => join(server.dataDir, p)), shortText, fc.constantFrom('/etc/passwd', '/', '', '.', '..', server.dataDir, join(server.dataDir, 'normkit.db'), join(server.dataDir, 'indexes')));
+    const busy = async (r: { status: number; body: { job?: { id: string } } }): Promise<void> => {
+      if (r.status === 202 && r.body.job) await call(server.url, 'GET', `/v1/admin/jobs/${r.body.job.id}?wait=30000`, undefined, admin);
+    };
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('rules', 'synonyms', 'path'), packText, synonyms, path, fc.constantFrom(undefined, 'jsonl', 'obo', 'icd10cm'), async (what, pack, syns, p, format) => {
+        counted(name);
+        const r =
+          what === 'rules'
+            ? await call(server.url, 'PUT', '/v1/admin/vocabularies/demo-conditions/rules', { pack }, admin)
+            : what === 'synonyms'
+              ? await call(server.url, 'POST', '/v1/admin/vocabularies/demo-conditions/synonyms', { synonyms: syns }, admin)
+              : await call(server.url, 'POST', '/v1/admin/vocabularies/pathed/import', { path: p, ...(format ? { format } : {}) }, admin);
+        assertErrorBody(r.status, r.body, `${what} ${JSON.stringify(what === 'rules' ? pack : what === 'synonyms' ? syns : p).slice(0, 300)}`);
+        await busy(r);
+      }),
+      params(12),
+    );
+    await call(server.url, 'DELETE', '/v1/admin/vocabularies/demo-conditions/rules', undefined, admin).then(busy);
     report(t, name);
   });
 
