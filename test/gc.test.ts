@@ -45,9 +45,10 @@ test('gc keeps what the current builds use and removes earlier generations and r
 
   const r = gcCache(cacheDir, store);
   const rel = r.removed.map((p) => p.slice(cacheDir.length + 1).replaceAll('\\', '/')).sort();
-  assert.deepEqual(rel.filter((p) => p.startsWith('v/')).length, 2);
+  assert.equal(rel.filter((p) => p.startsWith('v/')).length, 2);
   assert.ok(rel.includes('v/lexical-0123.bin'));
-  assert.deepEqual(rel.filter((p) => p.startsWith('w/')).map((p) => p.replace(/-[0-9a-f]+\./, '-*.')), ['w/lexical-*.bin', 'w/uses-*.json']);
+  assert.deepEqual(rel.filter((p) => p.startsWith('w/')).map((p) => p.replace(/-[0-9a-f]+\./, '-*.')), ['w/lexical-*.bin']);
+  assert.equal(rel.filter((p) => p.startsWith('.builds/w/')).length, 1, 'the build record of w');
   assert.ok(!existsSync(join(cacheDir, 'w')));
   assert.deepEqual(r.kept, [{ vocabulary: 'v', pipeline: 'lexical' }]);
   assert.equal(readdirSync(join(cacheDir, 'v')).filter((f) => f.startsWith('lexical-')).length, 1);
@@ -59,6 +60,7 @@ test('gc keeps what the current builds use and removes earlier generations and r
   await importVocabulary(store, [file], { name: 'v' });
   assert.equal(gcCache(cacheDir, store).kept.length, 0);
   assert.ok(!existsSync(join(cacheDir, 'v')));
+  assert.ok(!existsSync(join(cacheDir, '.builds', 'v')));
 });
 
 test('normkit gc --dry-run --json lists what it would remove', (t) => {

@@ -11,7 +11,7 @@
  * missing is built in memory. Opening a writable cache removes the temporary files that
  * killed builds left in it.
  *
- * Each build records what it used in `<cacheDir>/<vocabulary>/uses-<key>.json` (one per
+ * Each build records what it used in `<cacheDir>/.builds/<vocabulary>/<key>.json` (one per
  * pipeline configuration, rewritten at each build with the vocabulary's checksum), so that
  * `gcCache` (`normkit gc`) can remove the rest: earlier generations of the indexes (a
  * re-import, new custom synonyms, a changed pipeline), vocabularies no longer in the store.
@@ -30,7 +30,8 @@ interface UseRecord {
   files: string[];
 }
 
-const USES_RE = /^uses-[0-9a-f]+\.json$/;
+/** Where builds record what they used (a vocabulary name cannot start with a dot). */
+const BUILDS = '.builds';
 
 export class BuildCache {
   /** False without a cache dir or when it cannot be written: then nothing is written. */
@@ -108,8 +109,10 @@ export class BuildCache {
 
   /** Records what a build of `pipeline` (a configuration, by its key) for `vocabulary` used; nothing without a writable cache dir. */
   recordUse(vocabulary: string, pipeline: { name: string; key: string }, checksum: string): void {
-    const file = this.file(vocabulary, `uses-${pipeline.key}.json`);
-    if (!file) return;
+    if (!this.dir || !this.writable) return;
+    const folder = join(this.dir, BUILDS, vocabulary);
+    mkdirSync(folder, { recursive: true });
+    const file = join(folder, `${pipeline.key}.json`);
     const record: UseRecord = { pipeline: pipeline.name, checksum, files: [...this.used].sort() };
     writeAtomic(file, JSON.stringify(record));
   }
@@ -134,22 +137,33 @@ export function gcCache(dir: string, store: Pick<VocabStore, 'hasVocabulary' | '
   const removed: string[] = [];
   let bytes = 0;
   if (!existsSync(dir)) return { removed, bytes, kept };
-  const folders = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
-  for (const vocabulary of folders) {
+  const remove = (path: string): void => {
+    bytes += sizeOf(path);
+    removed.push(path);
+    if (!options.dryRun) rmSync(path, { recursive: true, force: true });
+  };
+  const subfolders = (d: string): string[] => (existsSync(d) ? readdirSync(d, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name) : []);
+  for (const vocabulary of subfolders(join(dir, BUILDS))) {
     const current = store.hasVocabulary(vocabulary) ? store.vocabulary(vocabulary).checksum : undefined;
-    for (const name of readdirSync(join(dir, vocabulary)).filter((n) => USES_RE.test(n))) {
+    for (const name of readdirSync(join(dir, BUILDS, vocabulary)).filter((n) => n.endsWith('.json'))) {
+      const path = join(dir, BUILDS, vocabulary, name);
       let record: UseRecord | undefined;
       try {
-        record = JSON.parse(readFileSync(join(dir, vocabulary, name), 'utf8')) as UseRecord;
+        record = JSON.parse(readFileSync(path, 'utf8')) as UseRecord;
       } catch {
         record = undefined;
       }
-      if (!record || current === undefined || record.checksum !== current) continue;
-      keep.add(`${vocabulary}/${name}`);
+      if (!record || current === undefined || record.checksum !== current) {
+        remove(path);
+        continue;
+      }
       for (const f of record.files) keep.add(f);
       kept.push({ vocabulary, pipeline: record.pipeline });
     }
-    if (current === undefined) continue;
+  }
+  const folders = subfolders(dir).filter((f) => f !== BUILDS);
+  for (const vocabulary of folders) {
+    if (!store.hasVocabulary(vocabulary)) continue;
     for (const encoder of store.vectorIndexEncoders(vocabulary)) {
       const file = store.vectorIndex(vocabulary, encoder)?.file;
       if (file) keep.add(`${vocabulary}/${basename(file)}`).add(`${vocabulary}/${basename(file)}.json`);
@@ -160,13 +174,13 @@ export function gcCache(dir: string, store: Pick<VocabStore, 'hasVocabulary' | '
   for (const folder of folders) {
     for (const entry of readdirSync(join(dir, folder), { withFileTypes: true })) {
       const rel = `${folder}/${entry.name}`;
-      if (used(rel) || /\.\d+\.tmp$|\.tmp-\d+$/.test(entry.name)) continue;
-      const path = join(dir, folder, entry.name);
-      bytes += sizeOf(path);
-      removed.push(path);
-      if (!options.dryRun) rmSync(path, { recursive: true, force: true });
+      if (!used(rel) && !/\.\d+\.tmp$|\.tmp-\d+$/.test(entry.name)) remove(join(dir, folder, entry.name));
     }
-    if (!options.dryRun && readdirSync(join(dir, folder)).length === 0) rmSync(join(dir, folder), { recursive: true, force: true });
+  }
+  if (!options.dryRun) {
+    for (const folder of [...folders, ...subfolders(join(dir, BUILDS)).map((v) => join(BUILDS, v))]) {
+      if (readdirSync(join(dir, folder)).length === 0) rmSync(join(dir, folder), { recursive: true, force: true });
+    }
   }
   return { removed, bytes, kept };
 }
