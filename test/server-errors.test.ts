@@ -58,6 +58,12 @@ describe('HTTP API: errors before a route runs, and confined paths', () => {
     assert.ok(body.error.requestId);
   });
 
+  it('a request that is not HTTP is 400 in the error body', async () => {
+    const r = await raw(server.url, 'HELLO\r\n\r\n');
+    assert.equal(r.status, 400);
+    assert.equal(JSON.parse(r.body).error.code, 'bad_request');
+  });
+
   it('a wrong method on an existing route is 405 with Allow; an unknown path stays 404', async () => {
     const get = await call(server.url, 'GET', '/v1/link');
     assert.equal(get.status, 405);
