@@ -114,7 +114,15 @@ export class BuildCache {
     mkdirSync(folder, { recursive: true });
     const file = join(folder, `${pipeline.key}.json`);
     const record: UseRecord = { pipeline: pipeline.name, checksum, files: [...this.used].sort() };
-    writeAtomic(file, JSON.stringify(record));
+    const text = JSON.stringify(record);
+    // The pool's workers load the same linkers at once: an unchanged record is not rewritten.
+    if (existsSync(file) && readFileSync(file, 'utf8') === text) return;
+    try {
+      writeAtomic(file, text);
+    } catch {
+      // Bookkeeping only: a record that cannot be written (another thread of this process
+      // renaming the same temporary file, a full disk) leaves gc keeping less, not a failed build.
+    }
   }
 }
 
