@@ -17,9 +17,10 @@
  * re-import, new custom synonyms, a changed pipeline), vocabularies no longer in the store.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { isWritable, removeStaleTemporaries, writeAtomic } from '../io/atomic.js';
 import type { VocabStore } from '../store/store.js';
 
@@ -117,11 +118,14 @@ export class BuildCache {
     const text = JSON.stringify(record);
     // The pool's workers load the same linkers at once: an unchanged record is not rewritten.
     if (existsSync(file) && readFileSync(file, 'utf8') === text) return;
+    // A temporary name of this thread's own (threads share the pid), then a rename.
+    const tmp = `${file}.${threadId}.${process.pid}.tmp`;
     try {
-      writeAtomic(file, text);
+      writeFileSync(tmp, text);
+      renameSync(tmp, file);
     } catch {
-      // Bookkeeping only: a record that cannot be written (another thread of this process
-      // renaming the same temporary file, a full disk) leaves gc keeping less, not a failed build.
+      // Bookkeeping only: a record that cannot be written (a full disk) fails no build.
+      rmSync(tmp, { force: true });
     }
   }
 }
