@@ -4,6 +4,8 @@
  *   --fast               the CI subset (each config's "fast" section: fewer datasets, seeded samples;
  *                        encoders the presets train on a vocabulary train for one epoch)
  *   --only a,b           only these benchmarks
+ *   --runs REGEX         only the runs whose name matches (e.g. '_c_en$' for MELO's x→English runs);
+ *                        the benchmark's other runs are kept from its results file as they were
  *   --ablate             also run each benchmark with each stage switched off, with paired bootstrap CIs
  *   --check-baselines    exit 1 when a headline number is more than 2 points below eval/baselines.json
  *   --update-baselines   record this run's headline numbers in eval/baselines.json
@@ -24,6 +26,8 @@ import { DEFAULT_METRICS, evaluateLinker, type EvaluationReport } from '../src/m
 import type { PipelineConfig } from '../src/pipeline/config.js';
 import { importLexicons } from '../src/lexicon/import.js';
 import { LexiconStore } from '../src/lexicon/store.js';
+import { learnLexicon, type LearnedLexicon } from '../src/lexicon/learn.js';
+import { PARALLEL_SOURCES } from './loaders/parallel.js';
 import { BuildCache } from '../src/pipeline/cache.js';
 import { Linker } from '../src/pipeline/linker.js';
 import { ABLATIONS, preset } from '../src/pipeline/presets.js';
@@ -48,6 +52,8 @@ const configSchema = z.strictObject({
   preset: z.string().default('lexical'),
   /** The preset of the runs whose queries are in another language than the vocabulary (the loader's `targetLang`). */
   crosslingualPreset: z.string().optional(),
+  /** Labeled texts (eval/loaders/parallel.ts) the cross-lingual runs learn word translations from, besides the FreeDict lexicons. */
+  learnFrom: z.array(z.string()).default([]),
   /** Candidates per query; metrics and Success@k curves go this deep. */
   depth: z.number().int().min(10).default(100),
   /** Metrics besides the headline set. */
@@ -99,6 +105,33 @@ function ensureLexicons(store: VocabStore, cacheDir: string): void {
 }
 let lexiconsWarned = false;
 
+/**
+ * The learned lexicons a benchmark's cross-lingual runs may use (its `learnFrom` sources,
+ * eval/loaders/parallel.ts), one per source and language, learned into the store
+ * (`learned-<source>-<lang>`) when missing or changed; every other learned lexicon is
+ * removed first, so no run translates with what another benchmark may learn from.
+ */
+async function ensureLearned(store: VocabStore, cacheDir: string, shared: string, sources: readonly string[]): Promise<void> {
+  const lexicons = new LexiconStore(store);
+  const wanted = new Map<string, LearnedLexicon>();
+  for (const source of sources) {
+    const make = PARALLEL_SOURCES[source];
+    if (!make) throw new Error(`learnFrom: unknown source "${source}" (eval/loaders/parallel.ts: ${Object.keys(PARALLEL_SOURCES).join(', ')})`);
+    const { vocabulary, examples } = make(shared);
+    const name = await ensureVocabulary(store, cacheDir, vocabulary);
+    for (const [lang, list] of examples) {
+      const learned = learnLexicon(store, name, { from: lang, to: 'en', examples: list, translations: false, name: `learned-${source}-${lang}` });
+      wanted.set(learned.meta.name, learned);
+    }
+  }
+  for (const l of lexicons.list()) if (l.format === 'learned' && wanted.get(l.name)?.meta.checksum !== l.checksum) lexicons.remove(l.name);
+  const missing = [...wanted.values()].filter((l) => !lexicons.has(l.meta.name));
+  if (missing.length) {
+    lexicons.replaceMany(missing);
+    process.stdout.write(`learned ${missing.map((l) => `${l.meta.name} (${l.pairs.length} word pairs from ${l.texts.examples} texts)`).join(', ')}\n`);
+  }
+}
+
 /** Imports a run's vocabulary once per content (checksum) and returns its store name. */
 async function ensureVocabulary(store: VocabStore, cacheDir: string, spec: VocabularySpec): Promise<string> {
   const name = `bench-${spec.key}`;
@@ -142,12 +175,15 @@ async function runOne(
   cacheDir: string,
   config: BenchmarkConfig,
   run: LoadedRun,
-  options: { fast: boolean; ablate: boolean; hubness?: HubnessMethod | undefined },
+  options: { fast: boolean; ablate: boolean; hubness?: HubnessMethod | undefined; shared: string },
 ): Promise<RunResult> {
   const vocabulary = await ensureVocabulary(store, cacheDir, run.vocabulary);
   const presetName = config.crosslingualPreset && run.lang && run.targetLang && run.lang !== run.targetLang ? config.crosslingualPreset : config.preset;
   const preset0 = options.fast ? fastTraining(preset(presetName)) : preset(presetName);
-  if (preset0.translate) ensureLexicons(store, cacheDir);
+  if (preset0.translate) {
+    ensureLexicons(store, cacheDir);
+    await ensureLearned(store, cacheDir, options.shared, config.learnFrom);
+  }
   const base = options.hubness ? { ...preset0, hubness: { ...preset0.hubness, method: options.hubness } } : preset0;
   const pipeline: PipelineConfig = run.filterTypes ? { ...base, filter: { types: run.filterTypes } } : base;
   const metrics = [...DEFAULT_METRICS, ...config.metrics.filter((m) => !DEFAULT_METRICS.includes(m))];
@@ -237,6 +273,7 @@ async function main(): Promise<number> {
     options: {
       fast: { type: 'boolean', default: false },
       only: { type: 'string' },
+      runs: { type: 'string' },
       ablate: { type: 'boolean', default: false },
       'check-baselines': { type: 'boolean', default: false },
       'update-baselines': { type: 'boolean', default: false },
@@ -264,6 +301,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const only = values.only?.split(',').map((s) => s.trim());
+  const runFilter = values.runs ? new RegExp(values.runs) : undefined;
   const configs = loadConfigs().filter((c) => (!only || only.includes(c.name)) && (!values.fast || c.fast));
   if (only) {
     const unknown = only.filter((o) => !configs.some((c) => c.name === o));
@@ -284,8 +322,14 @@ async function main(): Promise<number> {
       const params = { ...config.params, ...(values.fast ? config.fast?.params : {}) };
       const loaded = await LOADERS[config.loader]!({ shared, params });
       const runs: RunResult[] = [];
+      const previous = new Map((runFilter && existsSync(join(resultsDir, `${config.name}.json`)) ? (JSON.parse(readFileSync(join(resultsDir, `${config.name}.json`), 'utf8')) as BenchmarkResult).runs : []).map((r) => [r.name, r]));
       for (const run of loaded.runs) {
-        const r = await runOne(store, cacheDir, config, run, { fast: values.fast, ablate: values.ablate, hubness: values.hubness as HubnessMethod | undefined });
+        const kept = runFilter && !runFilter.test(run.name) ? previous.get(run.name) : undefined;
+        if (kept) {
+          runs.push(kept);
+          continue;
+        }
+        const r = await runOne(store, cacheDir, config, run, { fast: values.fast, ablate: values.ablate, hubness: values.hubness as HubnessMethod | undefined, shared });
         runs.push(r);
         process.stdout.write(
           `${config.name}/${r.name}: n=${r.n} ${[...new Set([config.headline, 'success@1', 'mrr'])].map((m) => `${m}=${(r.metrics[m] ?? 0).toFixed(3)}`).join(' ')} (${r.queriesPerSecond.toFixed(0)} q/s)\n`,

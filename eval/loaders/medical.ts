@@ -130,7 +130,7 @@ export const bc5cdr = pubtatorLoader(
 );
 
 /** Mantra's concept table: the closed set of English names that Mantra GSC and QUAERO are scored against. */
-function mantraConcepts(shared: string): VocabularySpec {
+export function mantraConcepts(shared: string): VocabularySpec {
   const concepts: ConceptLine[] = readTsv(join(shared, 'mantra_gsc', 'concepts.tsv')).map((c) => ({
     id: c['cui']!,
     name: c['english_name']!,
@@ -172,11 +172,9 @@ interface QuaeroDoc {
   mentions: Array<{ id: string; start: number; end: number; text: string; cuis: string[] }>;
 }
 
-/** QUAERO (French) test mentions whose CUIs all have an English name in Mantra's concept table. */
-export const quaero: Loader = async ({ shared, params }) => {
-  const split = String(params['split'] ?? 'test');
-  const vocabulary = mantraConcepts(shared);
-  const known = new Set((vocabulary as { concepts: ConceptLine[] }).concepts.map((c) => c.id));
+/** QUAERO (French) mentions of a split whose CUIs all have an English name in Mantra's concept table. */
+export function quaeroMentions(shared: string, split: string): { queries: Query[]; dropped: Record<string, number> } {
+  const known = new Set((mantraConcepts(shared) as { concepts: ConceptLine[] }).concepts.map((c) => c.id));
   const dropped: Record<string, number> = {};
   const queries: Query[] = [];
   for (const d of readJsonlFile<QuaeroDoc>(join(shared, 'quaero', 'documents.jsonl'))) {
@@ -187,15 +185,29 @@ export const quaero: Loader = async ({ shared, params }) => {
       else queries.push({ qid: mentionQid(`${d.corpus}/${d.doc_id}`, m.start, m.end, `/${m.id}`), text: m.text, gold: m.cuis, lang: 'fr' });
     }
   }
+  return { queries, dropped };
+}
+
+/** Training mentions with one concept, as French synonyms added to the index (the "train-synonyms" ablation). */
+function trainSynonyms(queries: readonly Query[], lang: string): ExtraTerm[] {
+  return queries.filter((q) => q.gold.length === 1).map((q) => ({ conceptId: q.gold[0]!, text: q.text, lang }));
+}
+
+/** QUAERO (French) test mentions whose CUIs all have an English name in Mantra's concept table; its train mentions are indexed as synonyms. */
+export const quaero: Loader = async ({ shared, params }) => {
+  const split = String(params['split'] ?? 'test');
+  const { queries, dropped } = quaeroMentions(shared, split);
   return {
-    runs: [{ name: split, lang: 'fr', targetLang: 'en', split, vocabulary, queries, dropped }],
-    notes: ['QUAERO has no concept names: only mentions whose CUIs appear in the Mantra GSC concept table can be scored (a small, easier subset).'],
+    runs: [{ name: split, lang: 'fr', targetLang: 'en', split, vocabulary: mantraConcepts(shared), queries, dropped, extraTerms: trainSynonyms(quaeroMentions(shared, 'train').queries, 'fr') }],
+    notes: [
+      'QUAERO has no concept names: only mentions whose CUIs appear in the Mantra GSC concept table can be scored (a small, easier subset).',
+      'QUAERO: train-split mentions with one CUI are added to the index as French synonyms (switched off by the "train-synonyms" ablation).',
+    ],
   };
 };
 
-/** CodiEsp-X diagnoses: Spanish evidence text → ICD-10-CM 2019 codes (English descriptions). */
-export const codiesp: Loader = async ({ shared, params }) => {
-  const split = String(params['split'] ?? 'test');
+/** CodiEsp-X diagnoses of a split with a code in ICD-10-CM 2019 (one query per annotation). */
+function codiespDiagnoses(shared: string, split: string): { queries: Query[]; dropped: Record<string, number> } {
   const dropped: Record<string, number> = {};
   const queries: Query[] = [];
   for (const m of readTsv(join(shared, 'codiesp', 'mentions.tsv'))) {
@@ -208,16 +220,29 @@ export const codiesp: Loader = async ({ shared, params }) => {
   }
   const seen = new Set<string>();
   const unique = queries.filter((q) => (seen.has(q.qid) ? (count(dropped, 'duplicate annotation'), false) : (seen.add(q.qid), true)));
+  return { queries: unique, dropped };
+}
+
+/** CodiEsp-X diagnoses: Spanish evidence text → ICD-10-CM 2019 codes (English descriptions); train diagnoses are indexed as synonyms. */
+export const codiesp: Loader = async ({ shared, params }) => {
+  const split = String(params['split'] ?? 'test');
+  const { queries, dropped } = codiespDiagnoses(shared, split);
   return {
-    runs: [{ name: split, lang: 'es', targetLang: 'en', split, vocabulary: { key: 'icd10cm-2019', format: 'icd10cm', files: [join(shared, 'icd10cm', 'icd10cm_2019.tsv')] }, queries: unique, dropped }],
-    notes: ['CodiEsp diagnoses (Spanish clinical cases) linked to English ICD-10-CM 2019 descriptions: cross-lingual, so a lexical matcher scores low.'],
+    runs: [{ name: split, lang: 'es', targetLang: 'en', split, vocabulary: { key: 'icd10cm-2019', format: 'icd10cm', files: [join(shared, 'icd10cm', 'icd10cm_2019.tsv')] }, queries, dropped, extraTerms: trainSynonyms(codiespDiagnoses(shared, 'train').queries, 'es') }],
+    notes: [
+      'CodiEsp diagnoses (Spanish clinical cases) linked to English ICD-10-CM 2019 descriptions: cross-lingual, so a lexical matcher scores low.',
+      'CodiEsp: train-split diagnoses are added to the index as Spanish synonyms of their codes (switched off by the "train-synonyms" ablation).',
+    ],
   };
 };
 
 /** HPO translations (es, pt, de, it, fr) → HPO English labels and layperson synonyms (no translations indexed). */
+/** The seeded split of HPO's translated concepts: dev (tuning, and what cross-lingual runs may learn from) and test. */
+export const HPO_SPLIT = { seed: 7, devFraction: 0.2 };
+
 export const hpoTranslations: Loader = async ({ shared, params }) => {
-  const seed = Number(params['seed'] ?? 7);
-  const devFraction = Number(params['devFraction'] ?? 0.2);
+  const seed = Number(params['seed'] ?? HPO_SPLIT.seed);
+  const devFraction = Number(params['devFraction'] ?? HPO_SPLIT.devFraction);
   const split = String(params['split'] ?? 'test');
   const rows = readTsv(join(shared, 'hpo', 'hpo_translations.tsv'));
   const runs: LoadedRun[] = [];

@@ -4,6 +4,8 @@ import { terminalProgress } from '../../core/progress.js';
 import { fetchLexicon, FREEDICT_DATABASE } from '../../lexicon/fetch.js';
 import { lexiconFromVocabulary } from '../../lexicon/from-vocab.js';
 import { importLexicons } from '../../lexicon/import.js';
+import { learnLexicon } from '../../lexicon/learn.js';
+import { readQueries } from '../../io/queries.js';
 import { LexiconStore } from '../../lexicon/store.js';
 import { dataDirOf, jsonOption, langCode, withStore, type Program } from '../options.js';
 import { print } from '../output.js';
@@ -38,6 +40,35 @@ export function addLexiconCommands(program: Program): void {
         }
         const seconds = (performance.now() - t0) / 1000;
         print(opts.json, { lexicons: imported, seconds }, () => renderLexiconImport(imported, seconds));
+      });
+    });
+
+  lexicon
+    .command('learn')
+    .description('learn word translations from a vocabulary\'s own translations and/or labeled examples (IBM Model 1, both directions) and store them as a lexicon')
+    .requiredOption('--vocab <vocabulary>', 'the vocabulary whose terms in --to the translations are learned toward')
+    .requiredOption('--from <lang>', 'the language translated from', langCode)
+    .option('--to <lang>', 'the language translated to (default: the vocabulary\'s most common language)', langCode)
+    .option('--pairs <file>', 'labeled examples in --from: query JSONL ({"qid","text","gold":[concept ids]}, the format normkit eval reads)')
+    .option('--no-translations', 'learn from the examples only, not from the vocabulary\'s terms in --from')
+    .option('--min-score <x>', 'the lowest alignment score kept, √(p(t|s)·p(s|t)), in (0, 1]', (v) => {
+      const x = Number(v);
+      if (!(x > 0 && x <= 1)) throw new InvalidArgumentError('expected a number in (0, 1]');
+      return x;
+    })
+    .option('-n, --name <name>', 'lexicon name (default <vocabulary>-learned-<from>-<to>)')
+    .addOption(jsonOption('print the learned lexicon\'s summary as JSON'))
+    .action(async (opts, cmd) => {
+      const examples = opts.pairs ? (await readQueries(opts.pairs)).queries : undefined;
+      await withStore(cmd, (store) => {
+        const t0 = performance.now();
+        const to = opts.to ?? Object.keys(store.stats(opts.vocab).byLang)[0]?.split('-')[0] ?? 'en';
+        const learned = learnLexicon(store, opts.vocab, { from: opts.from, to, translations: opts.translations, ...(examples ? { examples } : {}), ...(opts.minScore !== undefined ? { minScore: opts.minScore } : {}), ...(opts.name ? { name: opts.name } : {}) });
+        const [info] = new LexiconStore(store).replaceMany([learned]);
+        const seconds = (performance.now() - t0) / 1000;
+        print(opts.json, { lexicon: info, texts: learned.texts, seconds }, () =>
+          `${renderLexiconImport([info!], seconds)}\nlearned from ${learned.texts.translations} vocabulary translations and ${learned.texts.examples} examples${learned.texts.unusedExamples ? ` (${learned.texts.unusedExamples} examples left out: no gold concept with a term in ${to})` : ''}`,
+        );
       });
     });
 
