@@ -1,4 +1,5 @@
 /** `normkit lexicon …`: import, list, inspect and remove the store's bilingual lexicons. */
+import { InvalidArgumentError } from '@commander-js/extra-typings';
 import { UsageError } from '../../core/errors.js';
 import { terminalProgress } from '../../core/progress.js';
 import { fetchLexicon, FREEDICT_DATABASE } from '../../lexicon/fetch.js';
