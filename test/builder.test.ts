@@ -108,6 +108,10 @@ test('control characters and line breaks are cleaned from names and terms', () =
   const c = b.finish().concepts[0]!;
   assert.equal(c.name, 'Heart attack (acute)');
   assert.equal(c.terms[1]!.text, 'MI');
+  // NUL separates words, as it does in a query: "heart\0attack" is "heart attack".
+  const n = new VocabularyBuilder({ format: 'test' });
+  n.addConcept({ id: 'n', name: 'heart\u0000attack' }, at(1));
+  assert.equal(n.finish().concepts[0]!.name, 'heart attack');
 });
 
 test('bidi override and isolate characters in a concept id or name are refused, located', () => {

@@ -61,7 +61,8 @@ const KIND_RANK: Record<TermKind, number> = { preferred: 0, alt: 1, hidden: 2, c
 const KEPT_PROBLEMS = 100;
 /** Origin of the preferred term the builder makes from a concept's name. */
 const NAME_ORIGIN = 'name';
-const CONTROL_RE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+/** A run of control characters (NUL included), tabs and line breaks, with the spaces around it. */
+const CONTROL_RE = / *(?:[\u0000-\u001f\u007f] *)+/g;
 /** Bidirectional embeddings, overrides and isolates: they reorder how text is shown, so an id or a name could display as another. */
 export const BIDI_CONTROL_RE = /[\u202a-\u202e\u2066-\u2069]/;
 
@@ -73,9 +74,9 @@ function bidiProblem(what: string, text: string): string | undefined {
   return `${what} contains the bidirectional control character U+${code} at character ${m.index + 1}: remove it (it changes how the text is displayed)`;
 }
 
-/** Trims, removes control characters and turns line breaks and tabs into spaces. */
+/** Trims, and turns each run of control characters, tabs and line breaks into one space (they separate words, as in queries). */
 export function cleanText(text: string): string {
-  return text.replace(CONTROL_RE, '').replace(/[\t\r\n]+/g, ' ').trim();
+  return text.replace(CONTROL_RE, ' ').trim();
 }
 
 export class VocabularyBuilder {
