@@ -10,8 +10,8 @@
  * Seeded and bounded: FUZZ_SEED (default below) and FUZZ_RUNS (a multiplier of each
  * property's runs, default 1) are printed; `npm run fuzz` runs it with FUZZ_RUNS=20. A
  * failure prints fast-check's seed and counterexample: fix it, and keep the case as a
- * regression test in the suite of what it broke (test/server-errors.test.ts keeps the long
- * path parameter that got Fastify's own 414 body).
+ * regression test in the suite of what it broke (test/server-errors.test.ts keeps the
+ * concept id with a lone "%" that got Fastify's own 400 body, without a request id).
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';

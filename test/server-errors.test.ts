@@ -41,6 +41,13 @@ describe('HTTP API: errors before a route runs, and confined paths', () => {
     assert.ok(body.error.requestId);
   });
 
+  it('found by the fuzz suite (seed 20261207, path "2"): a lone "%" in a concept id is 400 in the error body', async () => {
+    const r = await call(server.url, 'GET', `/v1/concepts/'%F0%9D%94%98IzE11.9PkYXT)4J%3D%2B%EF%AC%81/%`);
+    assert.equal(r.status, 400);
+    assert.equal(r.body.error.code, 'bad_request');
+    assert.ok(r.body.error.requestId);
+  });
+
   it('a path parameter over the limit is 414 without echoing the URL', async () => {
     const long = 'x'.repeat(5000);
     const r = await call(server.url, 'GET', `/v1/concepts/demo-conditions/${long}`);
