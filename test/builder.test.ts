@@ -108,4 +108,37 @@ test('control characters and line breaks are cleaned from names and terms', () =
   const c = b.finish().concepts[0]!;
   assert.equal(c.name, 'Heart attack (acute)');
   assert.equal(c.terms[1]!.text, 'MI');
+  // NUL separates words, as it does in a query: "heart\0attack" is "heart attack".
+  const n = new VocabularyBuilder({ format: 'test' });
+  n.addConcept({ id: 'n', name: 'heart\u0000attack' }, at(1));
+  assert.equal(n.finish().concepts[0]!.name, 'heart attack');
+});
+
+test('bidi override and isolate characters in a concept id or name are refused, located', () => {
+  const b = new VocabularyBuilder({ format: 'test' });
+  assert.equal(b.addConcept({ id: 'evil\u202Etxt.exe', name: 'Evil' }, at(1)), false);
+  assert.equal(b.addConcept({ id: 'b', name: 'Heart \u2066attack\u2069' }, at(2)), false);
+  assert.equal(b.addConcept({ id: 'c', name: 'Plain' }, at(3)), true);
+  assert.throws(
+    () => b.finish(),
+    (err: unknown) => {
+      assert.ok(err instanceof InputError);
+      assert.deepEqual(
+        err.problems.map((p) => [p.line, p.field, p.reason]),
+        [
+          [1, 'id', 'bidi-control'],
+          [2, 'name', 'bidi-control'],
+        ],
+      );
+      assert.match(err.message, /v\.jsonl:1 \(field "id"\): concept id "eviltxt\.exe" contains the bidirectional control character U\+202E at character 5/);
+      assert.match(err.message, /v\.jsonl:2 \(field "name"\): the name of concept "b" contains the bidirectional control character U\+2066/);
+      return true;
+    },
+  );
+  const lenient = new VocabularyBuilder({ format: 'test', skipInvalid: true });
+  lenient.addConcept({ id: 'x\u202Ay', name: 'X' }, at(1));
+  lenient.addConcept({ id: 'ok', name: 'OK' }, at(2));
+  const v = lenient.finish();
+  assert.deepEqual(v.concepts.map((c) => c.id), ['ok']);
+  assert.deepEqual(v.report.skipped, { 'bidi-control': 1 });
 });

@@ -23,6 +23,10 @@ test('help and version exit 0; usage errors exit 2', (t) => {
   assert.equal(badOpt.status, 2);
   assert.match(badOpt.stderr, /--max-line-bytes.*must be a positive integer/);
   assert.equal(runCli(['vocab', 'import', 'x.jsonl', '--lang', 'English'], dir).status, 2);
+  // Every --lang takes the pattern the HTTP API takes (LANG_RE).
+  const badLang = runCli(['link', '--lang', 'zz-@@', 'heart attack'], dir);
+  assert.equal(badLang.status, 2);
+  assert.match(badLang.stderr, /--lang.*expected one language code/);
 });
 
 test('import, list, stats, show and remove, with --json and exit codes', (t) => {

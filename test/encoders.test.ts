@@ -236,9 +236,9 @@ test('device: cpu works; auto falls back to CPU with one log line; cuda without 
   if (reason !== undefined) {
     assert.equal(auto.device, 'cpu');
     assert.equal(lines.length, 1);
-    assert.match(lines[0] as string, /^normkit: CUDA is not available \(.+\); running on CPU\. For the GPU: npm install onnxruntime-node --onnxruntime-node-install=cuda12$/);
+    assert.match(lines[0] as string, /^normkit: CUDA is not available \(.+\); running on CPU\. For the GPU: ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node$/);
     assert.ok(lines[0]?.includes(reason));
-    await assert.rejects(createSession(model, { device: 'cuda' }), /--device cuda: the CUDA execution provider cannot be used: .*--device auto.*--onnxruntime-node-install=cuda12/);
+    await assert.rejects(createSession(model, { device: 'cuda' }), /--device cuda: the CUDA execution provider cannot be used: .*--device auto.*ONNXRUNTIME_NODE_INSTALL=cuda12/);
   } else {
     // A machine with CUDA binaries: the provider is selected, or its failure is logged once.
     assert.ok(auto.device === 'cuda' || lines.length === 1);

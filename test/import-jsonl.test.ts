@@ -140,6 +140,9 @@ test('wrong file types are named: gzip, JSON array, binary, unknown format', asy
   const txt = join(dir, 'notes.txt');
   writeFileSync(txt, 'just some text\n');
   await assert.rejects(importVocabulary(store, [txt]), /notes\.txt: cannot tell the vocabulary format[\s\S]*Pass --format/);
+  // Without --format, detection names what it saw.
+  await assert.rejects(importVocabulary(store, [gz]), /v\.jsonl\.gz: cannot tell the vocabulary format from the content: this is a gzip archive: unpack it first/);
+  await assert.rejects(importVocabulary(store, [arr]), /arr\.jsonl: cannot tell the vocabulary format from the content: this is a JSON array: write one concept per line \(JSONL/);
   await assert.rejects(importVocabulary(store, [join(dir, 'missing.jsonl')]), /missing\.jsonl: no such file/);
 });
 

@@ -30,6 +30,9 @@ const CLEANUP: Array<[string, string]> = [
   ['en–dash — em dash', 'en-dash - em dash'],
   ['zero\u200bwidth\u200djoiner', 'zerowidthjoiner'],
   ['bell\u0007 and\u0000 nul', 'bell and nul'],
+  // A control character separates words, as in link's match key (foldText): not deleted.
+  ['heart\u0000attack', 'heart attack'],
+  ['heart\u0001\u007fattack', 'heart attack'],
   ['line\nbreak\ttab', 'line break tab'],
   ['\u202eRTL override\u202c', 'RTL override'],
   ['ﬁle ﬂow', 'file flow'],

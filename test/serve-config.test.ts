@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { test } from 'node:test';
 import { InputError } from '../src/core/errors.js';
 import { loadServeConfig } from '../src/server/settings.js';
@@ -28,6 +28,9 @@ test('serve settings: defaults < file < environment < flags', (t) => {
   assert.equal(withFlags.port, 9200);
   assert.equal(withFlags.limits.timeoutMs, 500);
   assert.equal(withFlags.limits.maxBatch, 20);
+  // Import roots: none set means the data dir; the variable lists folders like PATH.
+  assert.deepEqual(fromFile.importRoots, []);
+  assert.deepEqual(loadServeConfig({ env: { NORMKIT_IMPORT_ROOTS: `/srv/a${delimiter}/srv/b` } }).importRoots, ['/srv/a', '/srv/b']);
 });
 
 test('serve settings: errors name the file, line and field, or the variable', (t) => {

@@ -8,7 +8,7 @@ import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/
 import { ExitCode, ioErrorOf, NormkitError } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
 import { addApiKeyCommands } from './commands/apikey.js';
-import { addBuildCommand } from './commands/build.js';
+import { addBuildCommand, addGcCommand } from './commands/build.js';
 import { addDemoCommand } from './commands/demo.js';
 import { addEvalCommand } from './commands/eval.js';
 import { addLexiconCommands } from './commands/lexicon.js';
@@ -35,6 +35,7 @@ export function createProgram(): Program {
   addLexiconCommands(program);
   addModelCommands(program);
   addBuildCommand(program);
+  addGcCommand(program);
   addLinkCommand(program);
   addEvalCommand(program);
   addTrainEncoderCommand(program);

@@ -82,9 +82,15 @@ export function langsOption(description: string) {
   return new Option('--lang <codes>', description).argParser(langList);
 }
 
+/** One language code (LANG_RE, the pattern every --lang and the HTTP API's `lang` use). */
+export function langCode(value: string): string {
+  if (!LANG_RE.test(value)) throw new InvalidArgumentError('expected one language code, e.g. en, deu or pt-BR');
+  return value;
+}
+
 /** `--lang <code>`: the language of the text being linked. */
 export function textLangOption() {
-  return new Option('--lang <code>', "the text's language (picks the stemmer; the cross-lingual presets translate from it)");
+  return new Option('--lang <code>', "the text's language (picks the stemmer; the cross-lingual presets translate from it)").argParser(langCode);
 }
 
 /**

@@ -4,7 +4,8 @@
  *
  * - HTML entities decoded (`&amp;`, `&eacute;`, `&#x27;`);
  * - Unicode NFKC (full-width letters, ligatures such as "ﬁ", superscripts);
- * - control and zero-width characters removed, bidi marks removed;
+ * - control characters (NUL included) turned into spaces, as the match key does;
+ *   zero-width characters and bidi marks removed;
  * - quotes, apostrophes, dashes, slashes and spaces unified.
  *
  * Splitting machine identifiers (camelCase, snake_case, digit runs) is left to rule packs
@@ -15,7 +16,10 @@
  */
 import { decodeHTML } from 'entities';
 
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]/g;
+/** Control characters (NUL included) separate words, as they do in the match key (`foldText`): each becomes a space. */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+/** Zero-width, bidi and other invisible marks are removed. */
+const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]/g;
 const SPACES = /[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/g;
 const DOUBLE_QUOTES = /[\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\u2036\u301d\u301e]/g;
 const SINGLE_QUOTES = /[\u2018\u2019\u201a\u201b\u2032\u2035\u0060\u00b4\u02bc]/g;
@@ -24,7 +28,7 @@ const SLASHES = /[\u2044\u2215\uff0f]/g;
 
 export function cleanup(raw: string): string {
   let s = raw.includes('&') ? decodeHTML(raw) : raw;
-  s = s.normalize('NFKC').replace(CONTROL, '');
+  s = s.normalize('NFKC').replace(CONTROL, ' ').replace(INVISIBLE, '');
   s = s.replace(DOUBLE_QUOTES, '"').replace(SINGLE_QUOTES, "'").replace(DASHES, '-').replace(SLASHES, '/');
   return s.replace(SPACES, ' ').trim();
 }

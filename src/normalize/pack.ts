@@ -33,6 +33,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../core/errors.js';
 import { packageRoot } from '../core/paths.js';
+import { insideRoots } from '../io/roots.js';
 import { parseLocated, type Located } from '../io/validate.js';
 import { LiteralMatcher, lowerSameLength } from './literals.js';
 import { catastrophicBacktracking } from './regex-safety.js';
@@ -169,9 +170,14 @@ function problem(at: Located, path: ReadonlyArray<string | number>, message: str
   ]);
 }
 
+export interface LoadPackOptions {
+  /** When set, a file that `extends` names must lie in one of these folders (a server's packs); built-in packs are always allowed. */
+  roots?: readonly string[];
+}
+
 /** Resolves `jobs`, `medical` or a file path to a compiled pack. */
-export function loadPack(nameOrFile: string): CompiledPack {
-  return compilePack(readPack(nameOrFile));
+export function loadPack(nameOrFile: string, options: LoadPackOptions = {}): CompiledPack {
+  return compilePack(readPack(nameOrFile, [], options.roots));
 }
 
 interface ReadPack {
@@ -181,7 +187,7 @@ interface ReadPack {
   base?: ReadPack;
 }
 
-function readPack(nameOrFile: string, seen: string[] = []): ReadPack {
+function readPack(nameOrFile: string, seen: string[] = [], roots?: readonly string[]): ReadPack {
   const file = (BUILTIN_PACKS as readonly string[]).includes(nameOrFile) ? join(BUILTIN_DIR(), `${nameOrFile}.yaml`) : nameOrFile;
   if (seen.includes(file)) {
     throw new InputError([{ file, reason: 'invalid-rule', message: `"extends" forms a cycle: ${[...seen, file].map((f) => basename(f)).join(' → ')}` }]);
@@ -192,10 +198,10 @@ function readPack(nameOrFile: string, seen: string[] = []): ReadPack {
   } catch {
     throw new InputError([{ file, reason: 'missing-file', message: `no rule pack here (built-in packs: ${BUILTIN_PACKS.join(', ')})` }]);
   }
-  return readPackText(text, file, [...seen, file]);
+  return readPackText(text, file, [...seen, file], roots);
 }
 
-function readPackText(text: string, file: string, seen: string[]): ReadPack {
+function readPackText(text: string, file: string, seen: string[], roots?: readonly string[]): ReadPack {
   const { value, at } = parseLocated(text, file);
   const parsed = packSchema.safeParse(value);
   if (!parsed.success) {
@@ -205,7 +211,12 @@ function readPackText(text: string, file: string, seen: string[]): ReadPack {
     throw problem(at, path, message, ruleIdAt(value, path));
   }
   const ext = parsed.data.extends;
-  const base = ext ? readPack(/[/\\]|\.(ya?ml|json)$/.test(ext) ? resolve(dirname(file), ext) : ext, seen) : undefined;
+  const pathLike = ext !== undefined && /[/\\]|\.(ya?ml|json)$/.test(ext);
+  const extFile = ext === undefined || (!pathLike && (BUILTIN_PACKS as readonly string[]).includes(ext)) ? undefined : pathLike ? resolve(dirname(file), ext) : ext;
+  if (extFile !== undefined && roots !== undefined && !insideRoots(extFile, roots)) {
+    throw problem(at, ['extends'], `"extends" names a file outside the folders this server reads packs from (importRoots); use a built-in pack (${BUILTIN_PACKS.join(', ')})`);
+  }
+  const base = ext ? readPack(extFile ?? ext, seen, roots) : undefined;
   return { input: parsed.data, at, text, ...(base ? { base } : {}) };
 }
 

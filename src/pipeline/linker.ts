@@ -72,6 +72,7 @@ export class Linker {
       const stage = await definition.build({ config, store, vocabulary, options, cache, resources, before: [...stages] });
       if (stage) stages.push(stage);
     }
+    cache.recordUse(vocabulary, { name: config.name, key: BuildCache.key(config) }, store.vocabulary(vocabulary).checksum);
     return new Linker(config, vocabulary, resources, stages, (performance.now() - started) / 1000);
   }
 

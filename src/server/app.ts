@@ -5,7 +5,8 @@
  * Prometheus metrics; request ids in every log line and response.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import fastifyCors from '@fastify/cors';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
@@ -16,7 +17,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { z } from 'zod';
 import { hashApiKey, presentedKey } from './api-keys.js';
 import type { ServeConfig } from './settings.js';
-import { HttpError } from './http-error.js';
+import { HttpError, type ErrorCode } from './http-error.js';
 import { VERSION } from '../core/version.js';
 import type { Operation, OperationName, ResultOf } from './operations.js';
 import * as S from './schemas.js';
@@ -47,6 +48,48 @@ const FASTIFY_ERRORS: Record<string, [number, string]> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'bad_request'],
 };
 
+/** Longest path parameter (a vocabulary name, a concept id, a job id). */
+const MAX_PARAM_CHARS = 200;
+
+/** Fastify's router errors, before any route runs: a URL that is not valid percent-encoding, a path parameter over MAX_PARAM_CHARS. */
+const FRAMEWORK_ERRORS: Record<string, [number, ErrorCode, string]> = {
+  FST_ERR_BAD_URL: [400, 'bad_request', 'the URL path is not valid percent-encoding'],
+  FST_ERR_MAX_PARAM_LENGTH: [414, 'uri_too_long', `a path parameter is longer than the ${MAX_PARAM_CHARS} characters allowed`],
+};
+
+/**
+ * Node's own answers to a request it could not parse (headers over its size limit, a
+ * request not sent in time, malformed HTTP), in the API's error body. There is no request
+ * yet, so the id is a fresh one.
+ */
+function clientError(err: Error & { code?: string }, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message]: [number, ErrorCode, string] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'timeout', 'the request was not sent in time (limits.requestTimeoutMs)']
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'headers_too_large', 'the request line and headers are larger than the server accepts (16 KiB)']
+        : [400, 'bad_request', 'the request is not valid HTTP'];
+  if (socket.writable) {
+    const body = JSON.stringify({ error: { code, message, requestId: randomUUID() } });
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(err);
+}
+
+/** Route paths ("/v1/concepts/:vocabulary/:id") as patterns, with their methods: a wrong method on an existing path gets 405. */
+class RouteMethods {
+  private readonly routes: Array<{ re: RegExp; method: string }> = [];
+  add(url: string, methods: string | string[]): void {
+    const re = new RegExp(`^${url.split('/').map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/')}/?$`);
+    for (const method of [methods].flat()) this.routes.push({ re, method });
+  }
+  /** The methods some route answers on `path`, sorted. */
+  allowed(path: string): string[] {
+    return [...new Set(this.routes.filter((r) => r.re.test(path)).map((r) => r.method))].sort();
+  }
+}
+
 /** What tells Fastify's own errors apart (code, statusCode, message), from whatever was thrown. */
 function fastifyErrorFields(err: unknown): { code?: string; statusCode?: number; message?: string } {
   if (typeof err !== 'object' || err === null) return {};
@@ -72,6 +115,13 @@ export async function buildApp({ config, service }: AppOptions): Promise<Fastify
       return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
     },
     return503OnClosing: true,
+    routerOptions: { maxParamLength: MAX_PARAM_CHARS },
+    frameworkErrors: (err, request, reply) => {
+      const [status, code, message] = FRAMEWORK_ERRORS[err.code] ?? [400, 'bad_request', 'bad request'];
+      reply.header('x-request-id', request.id);
+      return errorReply(reply, request, status, code, message);
+    },
+    clientErrorHandler: clientError,
     // Node answers 408 to a client that has not sent its whole request in time; the check
     // runs often enough for the limit to hold.
     serverFactory: (handler) => createServer({ requestTimeout, headersTimeout: requestTimeout, connectionsCheckingInterval: Math.min(1000, Math.max(50, requestTimeout / 4)) }, handler),
@@ -144,7 +194,14 @@ export async function buildApp({ config, service }: AppOptions): Promise<Fastify
     request.log.error({ err }, 'request failed');
     return errorReply(reply, request, 500, 'internal', 'internal error (the server log has the details, under this request id)');
   });
-  app.setNotFoundHandler((request, reply) => errorReply(reply, request, 404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
+  const routeMethods = new RouteMethods();
+  app.addHook('onRoute', (route) => routeMethods.add(route.url, route.method));
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const allowed = routeMethods.allowed(path);
+    if (allowed.length > 0) return errorReply(reply.header('allow', allowed.join(', ')), request, 405, 'method_not_allowed', `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}`);
+    return errorReply(reply, request, 404, 'not_found', `no route ${request.method} ${path}`);
+  });
 
   await app.register(fastifySwagger, {
     openapi: {

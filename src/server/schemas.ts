@@ -5,8 +5,9 @@
  */
 import { z } from 'zod';
 import { MAX_QUERY_CHARS, MAX_REQUEST_TEXT_CHARS } from '../core/limits.js';
+import { LANG_RE } from '../io/validate.js';
 
-const lang = z.string().regex(/^[a-z]{2,3}$/, 'a two- or three-letter language code').describe('ISO 639 language code, e.g. en');
+const lang = z.string().regex(LANG_RE, 'a language code such as "en" or "pt-BR"').describe('ISO 639 language code, e.g. en, with optional subtags (pt-BR)');
 const k = z.number().int().min(1).max(100).default(5).describe('how many concepts to return (1–100)');
 const vocabulary = z.string().min(1).max(200).describe('a served vocabulary (GET /v1/vocabularies); default: the first served with the jobs preset (normalize) or the medical one (link, map)');
 /** The text of one input: at most MAX_REQUEST_TEXT_CHARS characters, no NUL (the pipeline reads the first MAX_QUERY_CHARS). */
@@ -224,7 +225,7 @@ export const jobsResponse = z.object({ jobs: z.array(job) });
 
 export const errorBody = z.object({
   error: z.object({
-    code: z.string().describe('machine-readable: bad_request, unauthorized, forbidden, not_found, conflict, payload_too_large, rate_limited, timeout, not_ready, internal'),
+    code: z.string().describe('machine-readable: bad_request, unauthorized, forbidden, not_found, method_not_allowed, conflict, payload_too_large, uri_too_long, headers_too_large, unsupported_media_type, rate_limited, timeout, not_ready, unavailable, internal'),
     message: z.string(),
     field: z.string().optional().describe('the request field at fault, as a path (e.g. texts.3)'),
     requestId: z.string().optional(),

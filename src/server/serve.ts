@@ -24,6 +24,7 @@ export async function startServer(config: ServeConfig, dataDir: string): Promise
     ...(config.workers ? { workers: config.workers } : {}),
     deadlineMs: config.limits.deadlineMs,
     readOnly: config.readOnly,
+    importRoots: config.importRoots,
     log: (level, message, fields) => log(level, message, fields),
   });
   let app: FastifyInstance;

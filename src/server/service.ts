@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { insideRoots } from '../io/roots.js';
 import { storePath } from '../core/data-dir.js';
 import { NotFoundError, UsageError } from '../core/errors.js';
 import { DEMO_VOCABULARIES, ensureDemoVocabularies } from '../modes/demo.js';
@@ -40,6 +41,8 @@ export interface ServiceOptions {
    * loaded from the cache and never built, and the admin routes are refused.
    */
   readOnly?: boolean;
+  /** Folders an admin import's `path` and a rule pack's `extends` may name files in; empty or absent: the data dir only. */
+  importRoots?: readonly string[];
   log?: (level: 'info' | 'error', message: string, fields: Record<string, unknown>) => void;
 }
 
@@ -66,6 +69,7 @@ export class Service {
     private readonly pool: LinkerPool,
     private readonly log: NonNullable<ServiceOptions['log']>,
     readonly readOnly: boolean,
+    readonly importRoots: readonly string[],
   ) {
     this.store = VocabStore.open(storePath(dataDir), { readonly: readOnly });
     this.state = new ServerState(this.store);
@@ -98,7 +102,8 @@ export class Service {
       bootstrap.close();
     }
     const pool = await LinkerPool.start(workerDataFor(options.dataDir), { ...(options.workers ? { size: options.workers } : {}), ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}), onError: (detail) => log('error', 'worker error', { detail }) });
-    const service = new Service(options.dataDir, pool, log, readOnly);
+    const roots = options.importRoots?.length ? options.importRoots.map((r) => resolve(r)) : [resolve(options.dataDir)];
+    const service = new Service(options.dataDir, pool, log, readOnly, roots);
     for (const v of vocabularies) {
       service.served.set(v.name, { ...v, generation: 0, key: undefined, state: 'loading', loadedAt: null, concepts: 0, terms: 0 });
       if (readOnly) service.jobs.start('rebuild', v.name, 'startup (read-only: load the built indexes)', (job) => service.swapIn(job, v.name, false));
@@ -232,6 +237,9 @@ export class Service {
     this.writable();
     const unknown = presetName === undefined ? undefined : unknownPreset(presetName);
     if (unknown) throw new HttpError(400, 'bad_request', unknown, 'preset');
+    if (source.path !== undefined && !insideRoots(source.path, this.importRoots)) {
+      throw new HttpError(403, 'forbidden', `path: the server imports only files under its import roots (importRoots: ${this.importRoots.join(', ')})`, 'path');
+    }
     return this.jobs.start('import', name, 'import', async (job) => {
       await this.jobs.runTask(job, { type: 'import', vocabulary: name, ...source });
       const s = this.served.get(name);
@@ -267,7 +275,7 @@ export class Service {
     if (pack !== null) {
       const file = this.rulesFile(name, pack);
       try {
-        loadPack(file);
+        loadPack(file, { roots: this.importRoots });
       } catch (err) {
         rmSync(file, { force: true });
         const message = err instanceof Error ? err.message.replaceAll(file, 'pack') : String(err);

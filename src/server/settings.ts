@@ -3,6 +3,7 @@
  * variables, then command-line flags, each overriding the one before. Errors name the file,
  * line and field (or the variable) at fault.
  */
+import { delimiter } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../core/errors.js';
 import { readInputText } from '../io/read-input.js';
@@ -16,6 +17,8 @@ export const serveConfigSchema = z.strictObject({
   /** Vocabularies to serve with their presets; default: the demo vocabularies. */
   vocabularies: z.array(z.strictObject({ name: z.string().min(1), preset: z.string().min(1) })).min(1).optional(),
   auth: z.strictObject({ required: z.boolean().default(false) }).prefault({}),
+  /** Folders an admin import's `path` and a custom rule pack's `extends` may name files in; empty (the default): the data dir only. */
+  importRoots: z.array(z.string().min(1)).default([]),
   /** A replica on a shared read-only data dir: loads the built indexes, never builds, refuses admin changes. */
   readOnly: z.boolean().default(false),
   limits: z
@@ -58,6 +61,7 @@ export const SERVE_ENV: Record<string, { path: string[]; parse: (v: string) => u
   NORMKIT_RATE_LIMIT: { path: ['limits', 'rateLimit', 'max'], parse: Number },
   NORMKIT_CORS_ORIGINS: { path: ['cors', 'origins'], parse: (v) => (v === '*' ? '*' : v.split(',').map((s) => s.trim()).filter(Boolean)) },
   NORMKIT_LOG_LEVEL: { path: ['logLevel'], parse: (v) => v },
+  NORMKIT_IMPORT_ROOTS: { path: ['importRoots'], parse: (v) => v.split(delimiter).map((s) => s.trim()).filter(Boolean) },
   NORMKIT_READ_ONLY: { path: ['readOnly'], parse: (v) => ['1', 'true', 'yes'].includes(v.toLowerCase()) },
 };
 

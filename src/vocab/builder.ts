@@ -61,11 +61,22 @@ const KIND_RANK: Record<TermKind, number> = { preferred: 0, alt: 1, hidden: 2, c
 const KEPT_PROBLEMS = 100;
 /** Origin of the preferred term the builder makes from a concept's name. */
 const NAME_ORIGIN = 'name';
-const CONTROL_RE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+/** A run of control characters (NUL included), tabs and line breaks, with the spaces around it. */
+const CONTROL_RE = / *(?:[\u0000-\u001f\u007f] *)+/g;
+/** Bidirectional embeddings, overrides and isolates: they reorder how text is shown, so an id or a name could display as another. */
+export const BIDI_CONTROL_RE = /[\u202a-\u202e\u2066-\u2069]/;
 
-/** Trims, removes control characters and turns line breaks and tabs into spaces. */
+/** The problem with a bidi control character in `text`, naming it and where it is. */
+function bidiProblem(what: string, text: string): string | undefined {
+  const m = BIDI_CONTROL_RE.exec(text);
+  if (!m) return undefined;
+  const code = m[0].codePointAt(0)!.toString(16).toUpperCase();
+  return `${what} contains the bidirectional control character U+${code} at character ${m.index + 1}: remove it (it changes how the text is displayed)`;
+}
+
+/** Trims, and turns each run of control characters, tabs and line breaks into one space (they separate words, as in queries). */
 export function cleanText(text: string): string {
-  return text.replace(CONTROL_RE, '').replace(/[\t\r\n]+/g, ' ').trim();
+  return text.replace(CONTROL_RE, ' ').trim();
 }
 
 export class VocabularyBuilder {
@@ -139,6 +150,11 @@ export class VocabularyBuilder {
     const name = cleanText(input.name ?? '');
     if (!name) {
       this.problem({ ...where, field: where.field ?? 'name' }, 'empty-name', `concept "${id}" has an empty name`);
+      return false;
+    }
+    const bidi = bidiProblem(`concept id "${id.replace(new RegExp(BIDI_CONTROL_RE.source, 'g'), '')}"`, id) ?? bidiProblem(`the name of concept "${id}"`, name);
+    if (bidi) {
+      this.problem({ ...where, field: where.field ?? (BIDI_CONTROL_RE.test(id) ? 'id' : 'name') }, 'bidi-control', bidi);
       return false;
     }
     const existing = this.concepts.get(id);

@@ -10,7 +10,7 @@ import { access, constants, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { InputError, UsageError } from '../core/errors.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../io/lines.js';
-import { readHead } from '../io/sniff.js';
+import { readHead, type FileHead } from '../io/sniff.js';
 import { silentProgress, type Progress } from '../core/progress.js';
 import type { VocabStore, VocabularyInfo } from '../store/store.js';
 import { VocabularyBuilder } from './builder.js';
@@ -106,7 +106,9 @@ export async function importVocabulary(store: VocabStore, paths: string[], optio
     throw new UsageError(`unknown format "${options.format}"; one of: ${FORMATS.map((f) => f.name).join(', ')}`);
   }
   if (!format) {
-    const probe = (await stat(paths[0]!)).isDirectory()
+    const isDir = (await stat(paths[0]!)).isDirectory();
+    const head = isDir ? undefined : await readHead(paths[0]!);
+    const probe = head === undefined
       ? await (async () => {
           for (const f of FORMATS) {
             const files = await f.resolveFiles([paths[0]!]).catch(() => []);
@@ -114,10 +116,10 @@ export async function importVocabulary(store: VocabStore, paths: string[], optio
           }
           return undefined;
         })()
-      : detectFormat(await readHead(paths[0]!));
+      : detectFormat(head);
     if (!probe) {
       throw new InputError(
-        [{ file: paths[0]!, reason: 'unknown-format', message: 'cannot tell the vocabulary format from the content' }],
+        [{ file: paths[0]!, reason: 'unknown-format', message: `cannot tell the vocabulary format from the content${head ? seenIn(head) : ''}` }],
         1,
         `Pass --format, one of: ${FORMATS.map((f) => f.name).join(', ')}`,
       );
@@ -181,6 +183,16 @@ export async function importVocabulary(store: VocabStore, paths: string[], optio
     progress.stop();
   }
   return { vocabulary, report: parsed.report, seconds: (performance.now() - started) / 1000 };
+}
+
+/** What a file of no known format looks like, when its first bytes tell: ": this is …". */
+export function seenIn(head: FileHead): string {
+  if (head.binaryKind) {
+    const archive = /gzip|zip|bzip2|xz/.test(head.binaryKind);
+    return `: this is ${head.binaryKind}${archive ? ': unpack it first' : ''}`;
+  }
+  if (head.text.trimStart().startsWith('[')) return ': this is a JSON array: write one concept per line (JSONL, docs/formats.md)';
+  return '';
 }
 
 /** sha256 over each file's name, size and bytes, in order. */

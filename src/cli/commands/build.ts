@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { IoError } from '../../core/errors.js';
 import { terminalProgress } from '../../core/progress.js';
 import { isWritable } from '../../io/atomic.js';
+import { gcCache } from '../../pipeline/cache.js';
 import { Linker } from '../../pipeline/linker.js';
 import { resolveVocabulary } from '../../vocab/resolve.js';
 import { dataDirOf, jsonOption, pipelineFrom, pipelineOption, presetOption, withStore, type Program } from '../options.js';
@@ -38,6 +39,27 @@ export function addBuildCommand(program: Program): void {
         const linker = await Linker.build(store, name, pipeline, { cacheDir, dataDir, ...(opts.json ? {} : { progress: terminalProgress() }) });
         const summary = await summaryOf(linker);
         print(opts.json, summary, () => renderBuild(summary));
+      }, { read: true });
+    });
+}
+
+export function addGcCommand(program: Program): void {
+  program
+    .command('gc')
+    .description('remove from the build cache what no current build uses: earlier index generations, indexes of removed or re-imported vocabularies (each build records what it uses)')
+    .option('--dry-run', 'list what would be removed, remove nothing')
+    .addOption(jsonOption('print the result as JSON'))
+    .action(async (opts, cmd) => {
+      const cacheDir = join(dataDirOf(cmd), 'indexes');
+      if (!opts.dryRun && !isWritable(cacheDir)) throw new IoError(`cannot write the build cache ${cacheDir}: it is read-only`, cacheDir);
+      await withStore(cmd, (store) => {
+        const result = gcCache(cacheDir, store, { dryRun: opts.dryRun ?? false });
+        print(opts.json, result, () => {
+          const verb = opts.dryRun ? 'would remove' : 'removed';
+          const lines = result.removed.map((p) => `  ${p}`);
+          const kept = result.kept.map((k) => `${k.vocabulary} (${k.pipeline})`).join(', ') || 'none';
+          return [`${verb} ${result.removed.length} cache entries (${(result.bytes / 1048576).toFixed(1)} MiB)`, ...lines, `kept the builds of: ${kept}`].join('\n');
+        });
       }, { read: true });
     });
 }

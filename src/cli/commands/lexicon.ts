@@ -1,7 +1,6 @@
 /** `normkit lexicon …`: import, list, inspect and remove the store's bilingual lexicons. */
 import { InvalidArgumentError } from '@commander-js/extra-typings';
 import { UsageError } from '../../core/errors.js';
-import { LANG_RE } from '../../io/validate.js';
 import { terminalProgress } from '../../core/progress.js';
 import { fetchLexicon, FREEDICT_DATABASE } from '../../lexicon/fetch.js';
 import { lexiconFromVocabulary } from '../../lexicon/from-vocab.js';
@@ -9,14 +8,9 @@ import { importLexicons } from '../../lexicon/import.js';
 import { learnLexicon } from '../../lexicon/learn.js';
 import { readQueries } from '../../io/queries.js';
 import { LexiconStore } from '../../lexicon/store.js';
-import { dataDirOf, jsonOption, withStore, type Program } from '../options.js';
+import { dataDirOf, jsonOption, langCode, withStore, type Program } from '../options.js';
 import { print } from '../output.js';
 import { renderLexiconImport, renderLexiconList, renderLexiconStats } from '../render/lexicon.js';
-
-function langCode(value: string): string {
-  if (!LANG_RE.test(value)) throw new InvalidArgumentError('expected one language code, e.g. de or deu');
-  return value;
-}
 
 export function addLexiconCommands(program: Program): void {
   const lexicon = program.command('lexicon').description('bilingual lexicons for cross-lingual linking (FreeDict, your own TSV, a vocabulary\'s translations)').exitOverride();

@@ -23,6 +23,7 @@ export function addServeCommand(program: Program): void {
     .option('--vocab <name=preset...>', 'serve these vocabularies with these presets (e.g. esco=jobs mesh=medical)')
     .option('--require-api-key', 'require an API key on every /v1 route (admin routes always need an admin key)')
     .option('--read-only', 'a replica on a shared data dir built by another instance: load its indexes, never build, refuse admin changes')
+    .option('--import-root <dir...>', 'folders admin imports (path) and rule packs (extends) may read files from (default: the data dir)')
     .action(async (opts, cmd) => {
       const dataDir = dataDirOf(cmd);
       const vocabularies = opts.vocab?.map(servedVocabulary);
@@ -36,6 +37,7 @@ export function addServeCommand(program: Program): void {
           ...(vocabularies ? { vocabularies } : {}),
           ...(opts.requireApiKey ? { auth: { required: true } } : {}),
           ...(opts.readOnly ? { readOnly: true } : {}),
+          ...(opts.importRoot ? { importRoots: opts.importRoot } : {}),
         },
       });
       const server = await startServer(config, dataDir);

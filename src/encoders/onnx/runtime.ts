@@ -2,7 +2,7 @@
  * ONNX Runtime sessions with a chosen execution provider.
  *
  * `cpu` always works. `cuda` needs onnxruntime-node installed with its CUDA binaries
- * (`npm install onnxruntime-node --onnxruntime-node-install=cuda12`) and a CUDA 12 GPU;
+ * (`ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node`) and a CUDA 12 GPU;
  * asking for it without them is an error. `auto` tries CUDA and, when it cannot be
  * used, runs on CPU after one log line that says why.
  */
@@ -37,7 +37,7 @@ export interface Session {
   device: 'cpu' | 'cuda';
 }
 
-export const CUDA_INSTALL_HINT = 'npm install onnxruntime-node --onnxruntime-node-install=cuda12';
+export const CUDA_INSTALL_HINT = 'ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node';
 
 /** Why the CUDA provider cannot be used here, or undefined when its library is installed. */
 export function cudaUnavailableReason(): string | undefined {
