@@ -63,7 +63,7 @@ try {
   for (const target of targets) {
     const synthetic = !target.file;
     const file = target.file ?? writeSyntheticVocabulary(join(work, `${target.name}.jsonl`), target.size[0], target.size[1]);
-    await importVocabulary(store, [file], { name: target.name, format: synthetic ? 'jsonl' : target.format, skipInvalid: true });
+    await importVocabulary(store, [file], { force: true, name: target.name, format: synthetic ? 'jsonl' : target.format, skipInvalid: true });
 
     const before = heap();
     const started = performance.now();

@@ -26,7 +26,7 @@ export async function benchTitles(dataDir = BENCH_DATA_DIR): Promise<{ vocabular
     const vocabulary = 'esco-en';
     const file = join(shared, 'esco_occupations', 'occupations_en.jsonl');
     if (!store.hasVocabulary(vocabulary) || store.vocabulary(vocabulary).checksum !== (await checksumFiles([file]))) {
-      await importVocabulary(store, [file], { name: vocabulary, format: 'esco' });
+      await importVocabulary(store, [file], { force: true, name: vocabulary, format: 'esco' });
     }
     const jobbert = await LOADERS['jobbert']!({ shared, params: {} });
     return { vocabulary, titles: [...new Set(jobbert.runs[0]!.queries.map((q) => q.text))], source: 'ESCO English occupations, JobBERT validation titles' };

@@ -33,7 +33,7 @@ try {
   for (const target of targets) {
     const synthetic = !target.file;
     const file = target.file ?? writeSyntheticVocabulary(join(work, `${target.name}.jsonl`), target.size[0], target.size[1]);
-    await importVocabulary(store, [file], { name: target.name, format: synthetic ? 'jsonl' : target.format, skipInvalid: true });
+    await importVocabulary(store, [file], { force: true, name: target.name, format: synthetic ? 'jsonl' : target.format, skipInvalid: true });
     const dir = join(work, `${target.name}-encoder`);
     const started = performance.now();
     const { result } = await trainAndSave(store, target.name, dir);

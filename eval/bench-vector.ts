@@ -40,7 +40,7 @@ const store = VocabStore.open(join(work, 'bench.db'));
 try {
   const shared = sharedDataDir();
   const file = shared ? join(shared, 'mesh', 'mesh2024_descriptors.jsonl') : writeSyntheticVocabulary(join(work, 'mesh.jsonl'), 30_764, 132_802);
-  await importVocabulary(store, [file], { name: 'mesh', format: shared ? 'mesh' : 'jsonl', skipInvalid: true });
+  await importVocabulary(store, [file], { force: true, name: 'mesh', format: shared ? 'mesh' : 'jsonl', skipInvalid: true });
   // BENCH_VECTOR_TERMS caps the terms (CI: a quicker run; the full figures come from npm run bench).
   const cap = Number(process.env['BENCH_VECTOR_TERMS'] ?? 0);
   const all = [...store.terms('mesh')].map((t) => t.text);

@@ -9,7 +9,7 @@ import { importVocabulary } from '../src/vocab/import.js';
 const [dbPath, format, name, ...files] = process.argv.slice(2);
 const store = VocabStore.open(dbPath!);
 const started = performance.now();
-const r = await importVocabulary(store, files, { format: format!, name: name! });
+const r = await importVocabulary(store, files, { force: true, format: format!, name: name! });
 const seconds = (performance.now() - started) / 1000;
 store.close();
 process.stdout.write(

@@ -150,7 +150,7 @@ async function ensureVocabulary(store: VocabStore, cacheDir: string, spec: Vocab
   }
   const checksum = await checksumFiles(files);
   if (!store.hasVocabulary(name) || store.vocabulary(name).checksum !== checksum) {
-    await importVocabulary(store, files, { name, format, skipInvalid: true });
+    await importVocabulary(store, files, { force: true, name, format, skipInvalid: true });
   }
   return name;
 }

@@ -32,8 +32,8 @@ export async function importSpec(store: VocabStore, work: string, spec: Vocabula
     mkdirSync(join(work, 'vocab'), { recursive: true });
     const file = join(work, 'vocab', `${spec.key}.jsonl`);
     writeFileSync(file, `${spec.concepts.map((c) => JSON.stringify(c)).join('\n')}\n`);
-    await importVocabulary(store, [file], { name, format: 'jsonl', skipInvalid: true });
-  } else await importVocabulary(store, spec.files, { name, format: spec.format, skipInvalid: true });
+    await importVocabulary(store, [file], { force: true, name, format: 'jsonl', skipInvalid: true });
+  } else await importVocabulary(store, spec.files, { force: true, name, format: spec.format, skipInvalid: true });
 }
 
 /** A seeded sample of n items (all of them when there are fewer), by a partial Fisher–Yates shuffle. */

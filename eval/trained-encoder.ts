@@ -95,17 +95,17 @@ function heldOut(vocabulary: string, options: { types?: string[]; langs?: string
 try {
   process.stdout.write('| experiment | queries | index terms | char TF-IDF S@1 | trained S@1 | Δ points | steps | time |\n|---|---:|---:|---:|---:|---:|---|---:|\n');
   if (want('heldout-esco')) {
-    await importVocabulary(store, [join(shared, 'esco_occupations', 'occupations_en.jsonl')], { name: 'esco-en', format: 'esco', skipInvalid: true });
+    await importVocabulary(store, [join(shared, 'esco_occupations', 'occupations_en.jsonl')], { force: true, name: 'esco-en', format: 'esco', skipInvalid: true });
     const h = heldOut('esco-en', {});
     await report('esco', h.concepts, [], h.validation, [['held-out synonyms, ESCO en', h.test]]);
   }
   if (want('heldout-mesh')) {
-    await importVocabulary(store, [join(shared, 'mesh', 'mesh2024_descriptors.jsonl')], { name: 'mesh', format: 'mesh', skipInvalid: true });
+    await importVocabulary(store, [join(shared, 'mesh', 'mesh2024_descriptors.jsonl')], { force: true, name: 'mesh', format: 'mesh', skipInvalid: true });
     const h = heldOut('mesh', { types: ['C'] });
     await report('mesh', h.concepts, [], h.validation, [['held-out synonyms, MeSH C', h.test]]);
   }
   if (want('xling-esco')) {
-    await importVocabulary(store, [join(shared, 'esco_occupations', 'occupations_en.jsonl'), join(shared, 'esco_occupations', 'occupations_fr.jsonl')], { name: 'esco-enfr', format: 'esco', skipInvalid: true });
+    await importVocabulary(store, [join(shared, 'esco_occupations', 'occupations_en.jsonl'), join(shared, 'esco_occupations', 'occupations_fr.jsonl')], { force: true, name: 'esco-enfr', format: 'esco', skipInvalid: true });
     const rand = seededRandom(77);
     const heldConcepts = new Set<string>();
     const all = [...store.terms('esco-enfr')];
@@ -121,7 +121,7 @@ try {
     const testRuns = await LOADERS['hpo-translations']!({ shared, params: { split: 'test' } });
     const spec = dev.runs[0]!.vocabulary;
     if ('concepts' in spec) throw new Error('expected HPO files');
-    await importVocabulary(store, spec.files, { name: 'hpo', format: spec.format, skipInvalid: true });
+    await importVocabulary(store, spec.files, { force: true, name: 'hpo', format: spec.format, skipInvalid: true });
     const labeled: LabeledPair[] = dev.runs.flatMap((r) => r.queries.map((q) => ({ text: q.text, conceptId: q.gold[0]! })));
     const { concepts, validation } = splitVocabulary(store, 'hpo', { seed: 1 });
     const english = concepts;

@@ -34,7 +34,7 @@ const rows: string[][] = [];
 let failures = 0;
 try {
   for (const v of config.vocabularies) {
-    const r = await importVocabulary(store, v.files.map((f) => join(shared, f)), { format: v.format, name: v.name });
+    const r = await importVocabulary(store, v.files.map((f) => join(shared, f)), { force: true, format: v.format, name: v.name });
     const stats = store.stats(v.name);
     for (const [key, want] of Object.entries(v.expect)) {
       const got = lookup(stats, key);

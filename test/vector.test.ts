@@ -161,7 +161,7 @@ test('term vector index: concept-level results, persisted with labels in SQLite,
   assert.throws(() => TermVectorIndex.load(store, 'v', encoder, { dir: idx }), /built for vocabulary "v" imported 2020-01-01.*normkit index build --vocab v/s);
   // Re-importing the vocabulary drops its vector indexes with it: rebuild.
   writeFileSync(join(dir, 'v2.jsonl'), JSON.stringify({ id: 'X', name: 'something else' }) + '\n');
-  await importVocabulary(store, [join(dir, 'v2.jsonl')], { name: 'v' });
+  await importVocabulary(store, [join(dir, 'v2.jsonl')], { name: 'v', force: true });
   assert.throws(() => TermVectorIndex.load(store, 'v', encoder, { dir: idx }), /no vector index of vocabulary "v".*normkit index build --vocab v/s);
   store.close();
 });
