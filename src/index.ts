@@ -45,6 +45,8 @@ export { LexiconStore } from './lexicon/store.js';
 export type { LexiconInfo } from './lexicon/store.js';
 export { importLexicons } from './lexicon/import.js';
 export { fetchLexicon } from './lexicon/fetch.js';
+export { learnLexicon } from './lexicon/learn.js';
+export type { LearnOptions } from './lexicon/learn.js';
 export { Translator } from './lexicon/translator.js';
 export type { QueryTranslation } from './lexicon/translator.js';
 
