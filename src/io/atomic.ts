@@ -7,11 +7,16 @@
  */
 import { accessSync, constants, existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { ioErrorOf } from '../core/errors.js';
 
-/** The temporary path a write of `file` uses (same directory, so the rename is atomic). */
+/**
+ * The temporary path a write of `file` uses (same directory, so the rename is atomic): named
+ * by thread and process, since the pool's worker threads share the pid and may write the
+ * same file at once.
+ */
 export function temporaryPath(file: string): string {
-  return `${file}.${process.pid}.tmp`;
+  return `${file}.${threadId}.${process.pid}.tmp`;
 }
 
 /** Writes `data` to `file` atomically (its directory must exist). */
@@ -55,8 +60,13 @@ export function isWritable(path: string): boolean {
   }
 }
 
-/** A temporary file of writeAtomic (`<file>.<pid>.tmp`) or folder of a model export (`<dir>.tmp-<pid>`): its pid. */
+/** A temporary file of writeAtomic (`<file>.<thread>.<pid>.tmp`) or folder of a model export (`<dir>.tmp-<pid>`): its pid. */
 const TEMPORARY_RE = /\.(\d+)\.tmp$|\.tmp-(\d+)$/;
+
+/** Whether a file or folder name is a temporary of writeAtomic or of a model export. */
+export function isTemporary(name: string): boolean {
+  return TEMPORARY_RE.test(name);
+}
 
 /** True when a process with this id runs (on this machine). */
 function alive(pid: number): boolean {

@@ -17,11 +17,10 @@
  * re-import, new custom synonyms, a changed pipeline), vocabularies no longer in the store.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { threadId } from 'node:worker_threads';
-import { isWritable, removeStaleTemporaries, writeAtomic } from '../io/atomic.js';
+import { isTemporary, isWritable, removeStaleTemporaries, writeAtomic } from '../io/atomic.js';
 import type { VocabStore } from '../store/store.js';
 
 /** What one build used: the pipeline's name, the vocabulary's checksum then, and the cache's names (relative to its dir). */
@@ -118,14 +117,10 @@ export class BuildCache {
     const text = JSON.stringify(record);
     // The pool's workers load the same linkers at once: an unchanged record is not rewritten.
     if (existsSync(file) && readFileSync(file, 'utf8') === text) return;
-    // A temporary name of this thread's own (threads share the pid), then a rename.
-    const tmp = `${file}.${threadId}.${process.pid}.tmp`;
     try {
-      writeFileSync(tmp, text);
-      renameSync(tmp, file);
+      writeAtomic(file, text);
     } catch {
       // Bookkeeping only: a record that cannot be written (a full disk) fails no build.
-      rmSync(tmp, { force: true });
     }
   }
 }
@@ -186,7 +181,7 @@ export function gcCache(dir: string, store: Pick<VocabStore, 'hasVocabulary' | '
   for (const folder of folders) {
     for (const entry of readdirSync(join(dir, folder), { withFileTypes: true })) {
       const rel = `${folder}/${entry.name}`;
-      if (!used(rel) && !/\.\d+\.tmp$|\.tmp-\d+$/.test(entry.name)) remove(join(dir, folder, entry.name));
+      if (!used(rel) && !isTemporary(entry.name)) remove(join(dir, folder, entry.name));
     }
   }
   if (!options.dryRun) {
