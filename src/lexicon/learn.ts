@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { InputError } from '../core/errors.js';
 import type { VocabStore } from '../store/store.js';
 import { alignWords, type AlignedWord, type ParallelText } from './align.js';
+import { termsByConcept } from './from-vocab.js';
 import { lexiconLang } from './import.js';
 import type { LexiconMeta } from './store.js';
 
@@ -43,24 +44,17 @@ export function learnLexicon(store: VocabStore, vocabulary: string, options: Lea
   const [from, to] = [lexiconLang(options.from), lexiconLang(options.to)];
   if (from === to) throw new InputError([{ file: `vocabulary ${vocabulary}`, reason: 'invalid', message: `--from and --to are both ${from}` }]);
   const info = store.vocabulary(vocabulary);
-  const byConcept = new Map<string, { from: string[]; to: string[] }>();
-  for (const term of store.terms(vocabulary)) {
-    const lang = lexiconLang(term.lang.split('-')[0]!);
-    if (lang !== from && lang !== to) continue;
-    let c = byConcept.get(term.conceptId);
-    if (!c) byConcept.set(term.conceptId, (c = { from: [], to: [] }));
-    (lang === from ? c.from : c.to).push(term.text);
-  }
+  const byConcept = termsByConcept(store, vocabulary, from, to);
   const parallel: ParallelText[] = [];
   const texts = { translations: 0, examples: 0, unusedExamples: 0 };
   if (options.translations !== false) {
     for (const c of byConcept.values()) {
-      for (const source of c.from) for (const target of c.to) parallel.push({ source, target, weight: 1 / c.to.length });
+      for (const source of c.from) for (const target of c.to) parallel.push({ source, target: target.text, weight: 1 / c.to.length });
       if (c.to.length) texts.translations += c.from.length;
     }
   }
   for (const e of options.examples ?? []) {
-    const targets = e.target ? [e.target] : e.gold.flatMap((id) => byConcept.get(id)?.to ?? []);
+    const targets = e.target ? [e.target] : e.gold.flatMap((id) => (byConcept.get(id)?.to ?? []).map((x) => x.text));
     if (!targets.length) {
       texts.unusedExamples++;
       continue;
