@@ -175,15 +175,12 @@ async function runOne(
   cacheDir: string,
   config: BenchmarkConfig,
   run: LoadedRun,
-  options: { fast: boolean; ablate: boolean; hubness?: HubnessMethod | undefined; shared: string },
+  options: { fast: boolean; ablate: boolean; hubness?: HubnessMethod | undefined },
 ): Promise<RunResult> {
   const vocabulary = await ensureVocabulary(store, cacheDir, run.vocabulary);
   const presetName = config.crosslingualPreset && run.lang && run.targetLang && run.lang !== run.targetLang ? config.crosslingualPreset : config.preset;
   const preset0 = options.fast ? fastTraining(preset(presetName)) : preset(presetName);
-  if (preset0.translate) {
-    ensureLexicons(store, cacheDir);
-    await ensureLearned(store, cacheDir, options.shared, config.learnFrom);
-  }
+  if (preset0.translate) ensureLexicons(store, cacheDir);
   const base = options.hubness ? { ...preset0, hubness: { ...preset0.hubness, method: options.hubness } } : preset0;
   const pipeline: PipelineConfig = run.filterTypes ? { ...base, filter: { types: run.filterTypes } } : base;
   const metrics = [...DEFAULT_METRICS, ...config.metrics.filter((m) => !DEFAULT_METRICS.includes(m))];
@@ -321,6 +318,8 @@ async function main(): Promise<number> {
       const t0 = performance.now();
       const params = { ...config.params, ...(values.fast ? config.fast?.params : {}) };
       const loaded = await LOADERS[config.loader]!({ shared, params });
+      // Once per benchmark: the learned lexicons its cross-lingual runs may use, and no others.
+      if (config.crosslingualPreset) await ensureLearned(store, cacheDir, shared, config.learnFrom);
       const runs: RunResult[] = [];
       const previous = new Map((runFilter && existsSync(join(resultsDir, `${config.name}.json`)) ? (JSON.parse(readFileSync(join(resultsDir, `${config.name}.json`), 'utf8')) as BenchmarkResult).runs : []).map((r) => [r.name, r]));
       for (const run of loaded.runs) {
@@ -329,7 +328,7 @@ async function main(): Promise<number> {
           runs.push(kept);
           continue;
         }
-        const r = await runOne(store, cacheDir, config, run, { fast: values.fast, ablate: values.ablate, hubness: values.hubness as HubnessMethod | undefined, shared });
+        const r = await runOne(store, cacheDir, config, run, { fast: values.fast, ablate: values.ablate, hubness: values.hubness as HubnessMethod | undefined });
         runs.push(r);
         process.stdout.write(
           `${config.name}/${r.name}: n=${r.n} ${[...new Set([config.headline, 'success@1', 'mrr'])].map((m) => `${m}=${(r.metrics[m] ?? 0).toFixed(3)}`).join(' ')} (${r.queriesPerSecond.toFixed(0)} q/s)\n`,
