@@ -34,17 +34,22 @@ export type Program = Command<[], GlobalOptions>;
 /** A command just created by `.command(name)`, before its own arguments and options. */
 export type NewCommand = Command<[], {}, GlobalOptions>;
 
-export function positiveInt(value: string): number {
+/** A whole number written in digits, or undefined ("1e20" or twenty 9s are integers to Number() but no count). */
+function wholeNumber(value: string): number | undefined {
   const n = Number(value);
-  // Safe integers only: "1e20" or twenty 9s are integers to Number() but no count.
-  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
+  return /^\s*\d+\s*$/.test(value) && Number.isSafeInteger(n) ? n : undefined;
+}
+
+export function positiveInt(value: string): number {
+  const n = wholeNumber(value);
+  if (n === undefined || n <= 0) throw new InvalidArgumentError('must be a positive integer');
   return n;
 }
 
 /** `--k`'s value: a whole number from 1 to MAX_K. */
 export function kValue(value: string): number {
-  const n = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 1 || n > MAX_K) throw new InvalidArgumentError(`--k must be a whole number from 1 to ${MAX_K}`);
+  const n = wholeNumber(value);
+  if (n === undefined || n < 1 || n > MAX_K) throw new InvalidArgumentError(`--k must be a whole number from 1 to ${MAX_K}`);
   return n;
 }
 

@@ -147,7 +147,6 @@ export class Linker {
    */
   async linkMany(queries: ReadonlyArray<{ text: string; lang?: string | undefined }>, k = 10): Promise<LinkResult[]> {
     if (!Number.isSafeInteger(k) || k < 1 || k > MAX_K) throw new UsageError(`k must be a whole number from 1 to ${MAX_K}, got ${k}`);
-    if (queries.length <= LINK_CHUNK) return this.linkChunk(queries, k);
     const results: LinkResult[] = [];
     for (let i = 0; i < queries.length; i += LINK_CHUNK) results.push(...(await this.linkChunk(queries.slice(i, i + LINK_CHUNK), k)));
     return results;
